@@ -1,0 +1,1 @@
+export const redisPlaceholder: number = 1;

@@ -1,0 +1,1 @@
+export const testingPlaceholder: number = 1;

