@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests resolve workspace packages to their TypeScript sources through the `source` export condition. */
-const conditions = ['source', 'module', 'node', 'import', 'default'];
+/**
+ * Tests resolve workspace packages to their TypeScript sources through the `source` export condition.
+ * No `'import'` here: it would also apply to `require()` from CommonJS dependencies, and e.g.
+ * Express's router would get `is-promise`'s ESM namespace instead of its function (vite adds
+ * `'import'` for ESM imports by itself).
+ */
+const conditions = ['source', 'module', 'node', 'default'];
 
 const REDIS_TESTS = ['**/*.redis.test.ts', '**/*.cluster.test.ts'];
 const IGNORED = ['**/node_modules/**', '**/dist/**', '**/.tools/**'];
@@ -15,7 +20,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/**/*.test.ts', 'examples/**/*.test.ts', 'test-support/**/*.test.ts'],
+          include: [
+            'packages/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'test-support/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: [...IGNORED, ...REDIS_TESTS],
         },
       },

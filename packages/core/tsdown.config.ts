@@ -1,12 +1,16 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'redis/index': 'src/redis/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'redis/index': 'src/redis/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'neutral',
   target: 'es2022',
   sourcemap: true,
   clean: true,
-  external: ['ioredis', 'vitest', 'lru-cache'],
+  external: ['ioredis', 'vitest', 'lru-cache', /^node:/],
 });

@@ -8,4 +8,8 @@ export default defineConfig({
   target: 'es2022',
   sourcemap: true,
   clean: true,
+  // `index.js` / `index.cjs`, as package.json's exports name them.
+  fixedExtension: false,
+  // Nest's dependency injection reads `design:paramtypes`: the oxc transform emits it with
+  // `experimentalDecorators` + `emitDecoratorMetadata` (tsconfig.json); test/built-dist checks it.
 });

@@ -1,2 +1,59 @@
 export type * from './types';
 export const VERSION: string = '0.1.0';
+export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
+export {
+  buildNotModifiedHeaders,
+  createETag,
+  isNotModified,
+  matchesIfNoneMatch,
+  type NotModifiedOptions,
+  parseHttpDate,
+  parseIfNoneMatch,
+  RETAINED_304_HEADERS,
+} from './conditional';
+export { MAX_DURATION_SECONDS, parseDuration } from './duration';
+export { createCache } from './engine/create-cache';
+export { PolicyError, StoreError } from './errors';
+export {
+  buildAgeHeader,
+  buildCacheHeaders,
+  buildCacheStatus,
+  type CacheHeaderOptions,
+  type CacheStatusEntry,
+  type CacheStatusForward,
+  mergeVary,
+  parseCacheControl,
+} from './headers';
+export {
+  buildCacheKey,
+  type CacheKeyParts,
+  escapeKeyPart,
+  filterQuery,
+  MAX_KEY_LENGTH,
+  parseRequestUrl,
+} from './key';
+export {
+  CACHEABLE_STATUS_CODES,
+  definePolicy,
+  isValidTag,
+  MAX_TAG_LENGTH,
+  NEGATIVE_STATUS_CODES,
+  normalizeTags,
+  TRACKING_PARAMETERS,
+} from './policy';
+export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
+export {
+  type ApplyPolicyHeadersOptions,
+  applyPolicyHeaders,
+  getStoreDecision,
+  type StoreDecision,
+  type StoreRefusal,
+} from './response-rules';
+export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';
+export { type TieredStore, type TieredStoreOptions, tieredStore } from './stores/tiered';
+export {
+  WEB_CACHE_EXPIRES_HEADER,
+  type WebCache,
+  type WebCacheStoreOptions,
+  webCacheStore,
+} from './stores/web-cache';

@@ -146,6 +146,11 @@ export interface CacheEntry {
   response?: StoredResponse;
   /** Set for `getOrSet` entries; must survive JSON for L2 stores. */
   value?: unknown;
+  /**
+   * How long computing the entry took (the origin or `load` run), in ms. XFetch early refresh
+   * (`earlyRefresh`) uses it as `delta`; stores keep it like the other fields.
+   */
+  computeMs?: number;
 }
 
 /** Options for `Store.set`. */
@@ -198,14 +203,19 @@ export interface StoreLock {
   acquire(key: string, leaseMs: number): Promise<(() => Promise<void>) | undefined>;
 }
 
-/** A message between instances, carried by a `Bus`. */
+/**
+ * A message between instances, carried by a `Bus`. `from` is the sending bus's `id`; `at` is
+ * when the invalidation happened (ms since epoch, cache clock), for the receiver's race guard.
+ */
 export type BusMessage =
-  | { type: 'delete'; keys: readonly string[]; from: string }
-  | { type: 'expire'; keys: readonly string[]; from: string }
-  | { type: 'tags'; tags: readonly string[]; mode: InvalidationMode; from: string };
+  | { type: 'delete'; keys: readonly string[]; from: string; at?: number }
+  | { type: 'expire'; keys: readonly string[]; from: string; at?: number }
+  | { type: 'tags'; tags: readonly string[]; mode: InvalidationMode; from: string; at?: number };
 
 /** Carries invalidations between instances so every L1 stays coherent. */
 export interface Bus {
+  /** This instance's id; stamped as `from` on what it publishes (its own messages are not delivered back to it). */
+  readonly id?: string;
   publish(message: BusMessage): Promise<void>;
   /** `onHealth(false)` when the subscription is lost (messages may have been missed), `true` when back. */
   subscribe(onMessage: (message: BusMessage) => void, onHealth?: (healthy: boolean) => void): Promise<void>;
@@ -297,6 +307,13 @@ export interface OriginResponse {
   headers: ResponseHeaders;
   /** The buffered body, or `null` when the adapter already streamed the response through. */
   body: Uint8Array | null;
+  /**
+   * Policy fields the handler chose for this one response (adapters read them from their
+   * per-response helper, e.g. Express `setResponsePolicy(res, { scope: 'no-store' })`). The
+   * engine merges them over the route's policy before deciding whether to store and building the
+   * headers; fields are plain `PolicyInput` fields, already validated on their own by the adapter.
+   */
+  policy?: Partial<PolicyInput>;
 }
 
 /** Runs the route handler. Rejections count as origin errors (stale-if-error applies). */
@@ -368,18 +385,31 @@ export interface CacheOptions {
 export interface RouteCache {
   /** Data-level cache-aside on the same store and invalidation. */
   getOrSet<T>(key: string, load: () => Promise<T>, options?: EntryOptions): Promise<T>;
-  /** Removes (or expires) entries by tag or key, on every instance reached by the store's bus. */
+  /**
+   * Removes (or expires) entries by tag or key, on every instance reached by the store's bus.
+   * `keys` are `getOrSet` keys. Rejects with a `StoreError` when the store failed.
+   */
   invalidate(target: {
     tags?: readonly string[];
     keys?: readonly string[];
     mode?: InvalidationMode;
   }): Promise<{ keys: number; tags: number }>;
   /** The request-level entry point every adapter calls. */
-  handle(request: CacheRequest, policy: Policy, origin: Origin, options?: HandleOptions): Promise<CacheAnswer>;
+  handle(
+    request: CacheRequest,
+    policy: Policy,
+    origin: Origin,
+    options?: HandleOptions,
+  ): Promise<CacheAnswer>;
   /** Validates and normalises a policy against this cache's `defaults`. */
   definePolicy(input: PolicyInput): Policy;
   stats(): CacheStats;
   close(): Promise<void>;
   /** Resolved options (read-only). */
-  readonly options: Readonly<{ maxBodyBytes: number; namespace: string; cacheStatus: string | false; tagHeader: TagHeader }>;
+  readonly options: Readonly<{
+    maxBodyBytes: number;
+    namespace: string;
+    cacheStatus: string | false;
+    tagHeader: TagHeader;
+  }>;
 }

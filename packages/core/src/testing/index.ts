@@ -1,1 +1,2 @@
-export const testingPlaceholder: number = 1;
+export { createFakeClock, type FakeClock } from './fake-clock';
+export { type StoreConformanceOptions, storeConformanceSuite } from './store-conformance';

@@ -1,0 +1,43 @@
+import type { HitForMiss } from './hit-for-miss';
+import type { ResolvedCacheOptions } from './options';
+import type { SafeStore } from './safe-store';
+import type { StatsRecorder } from './stats';
+
+/** The state one `createCache()` instance shares between its parts. */
+export interface EngineContext {
+  readonly options: ResolvedCacheOptions;
+  readonly store: SafeStore;
+  readonly stats: StatsRecorder;
+  readonly hitForMiss: HitForMiss;
+  /** Keys with a background refresh in progress: at most one per key (behaviour 7). */
+  readonly refreshing: Set<string>;
+  /** Background work in progress, awaited by `close()`. */
+  readonly background: Set<Promise<unknown>>;
+}
+
+/** Runs `work` detached from the caller: tracked for `close()`, failures logged, never thrown. */
+export function runInBackground(
+  context: EngineContext,
+  label: string,
+  work: () => Promise<unknown>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): void {
+  const promise = (async () => {
+    try {
+      await work();
+    } catch (error) {
+      try {
+        context.options.logger.error(`routecache: ${label} failed`, { error });
+      } catch {
+        // A throwing logger must not surface as an unhandled rejection.
+      }
+    }
+  })();
+  context.background.add(promise);
+  void promise.then(() => context.background.delete(promise));
+  try {
+    waitUntil?.(promise);
+  } catch {
+    // The platform refused to extend the request's lifetime; the work still runs.
+  }
+}

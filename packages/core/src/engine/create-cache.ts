@@ -1,0 +1,75 @@
+import { definePolicy } from '../policy';
+import type { CacheOptions, CacheStats, EntryOptions, Policy, PolicyInput, RouteCache } from '../types';
+import type { EngineContext } from './context';
+import { type DataFlights, getOrSet } from './get-or-set';
+import { createHandler } from './handle';
+import { createHitForMiss } from './hit-for-miss';
+import { type InvalidationTarget, invalidate } from './invalidation';
+import { resolveCacheOptions } from './options';
+import { createSafeStore } from './safe-store';
+import { createStatsRecorder } from './stats';
+
+/**
+ * Creates the cache: one store, one namespace, one invalidation model for HTTP responses
+ * (`handle()`, called by the adapters) and data values (`getOrSet()`).
+ *
+ * Options are validated here; an invalid one throws a `PolicyError` naming it. At request time
+ * the cache never makes a request fail: store errors become misses, counted in `stats().errors`
+ * and reported to `logger`.
+ *
+ * @see https://github.com/routecache/routecache/blob/main/packages/core/README.md#engine
+ * @example
+ * const cache = createCache({ store: memoryStore(), defaults: { staleIfError: '1h' } });
+ * const user = await cache.getOrSet(`user:${id}`, () => db.user(id), { ttl: '5m', tags: [`user:${id}`] });
+ * await cache.invalidate({ tags: [`user:${id}`] });
+ */
+export function createCache(options: CacheOptions = {}): RouteCache {
+  const resolved = resolveCacheOptions(options);
+  const stats = createStatsRecorder();
+  const context: EngineContext = {
+    options: resolved,
+    store: createSafeStore(resolved.store, stats, resolved.logger),
+    stats,
+    hitForMiss: createHitForMiss(resolved.hitForMissMs),
+    refreshing: new Set(),
+    background: new Set(),
+  };
+  const dataFlights: DataFlights = new Map();
+  const handle = createHandler(context);
+  let closed = false;
+
+  return {
+    options: Object.freeze({
+      maxBodyBytes: resolved.maxBodyBytes,
+      namespace: resolved.namespace,
+      cacheStatus: resolved.cacheStatus,
+      tagHeader: resolved.tagHeader,
+    }),
+    handle,
+    getOrSet<T>(key: string, load: () => Promise<T>, entryOptions?: EntryOptions): Promise<T> {
+      return getOrSet(context, dataFlights, key, load, entryOptions);
+    },
+    invalidate(target: InvalidationTarget): Promise<{ keys: number; tags: number }> {
+      return invalidate(context, target);
+    },
+    definePolicy(input: PolicyInput): Policy {
+      return definePolicy(input, resolved.defaults);
+    },
+    stats(): CacheStats {
+      let layers: ReturnType<NonNullable<typeof resolved.store.stats>> | undefined;
+      try {
+        layers = resolved.store.stats?.();
+      } catch {
+        layers = undefined;
+      }
+      return stats.snapshot(layers);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      // Let background refreshes finish writing before the store goes away.
+      await Promise.allSettled([...context.background]);
+      await resolved.store.close?.();
+    },
+  };
+}

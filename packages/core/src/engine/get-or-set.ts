@@ -1,0 +1,147 @@
+import { parseDuration } from '../duration';
+import { normalizeTags } from '../policy';
+import type { CacheEntry, EntryOptions } from '../types';
+import { type EngineContext, runInBackground } from './context';
+import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
+import { buildDataKey } from './internal-keys';
+
+/** Data-level cache-aside state of one cache: the loads in progress, per store key. */
+export type DataFlights = Map<string, Promise<unknown>>;
+
+interface ResolvedEntryOptions {
+  ttl: number;
+  tags: string[];
+  staleWhileRevalidate: number;
+  staleIfError: number;
+}
+
+/**
+ * Returns the cached value of `key`, or runs `load` once (single-flight across concurrent
+ * callers), stores its result and returns it. A stale value within `staleWhileRevalidate` is
+ * returned at once and refreshed in the background (once); within `staleIfError` it replaces a
+ * failing `load`. Values are shared between callers: treat them as immutable.
+ */
+export async function getOrSet<T>(
+  context: EngineContext,
+  flights: DataFlights,
+  key: string,
+  load: () => Promise<T>,
+  options: EntryOptions = {},
+): Promise<T> {
+  if (typeof key !== 'string') throw new TypeError('getOrSet(key, load): key must be a string');
+  if (typeof load !== 'function') throw new TypeError('getOrSet(key, load): load must be a function');
+  const resolved = resolveEntryOptions(options, context.options.defaultTtl);
+  const storeKey = buildDataKey(context.options.namespace, key);
+  const { clock, earlyRefresh } = context.options;
+
+  const found = await context.store.get(storeKey);
+  const entry = found && found.key === storeKey && found.response === undefined ? found : undefined;
+  const freshness = entry ? getFreshness(entry, clock()) : 'expired';
+  if (entry && freshness === 'fresh') {
+    context.stats.count('hits', undefined);
+    if (shouldRefreshEarly(entry, clock(), earlyRefresh))
+      refreshInBackground(context, flights, storeKey, load, resolved);
+    return entry.value as T;
+  }
+  if (entry && freshness === 'stale') {
+    context.stats.count('stale', undefined);
+    refreshInBackground(context, flights, storeKey, load, resolved);
+    return entry.value as T;
+  }
+
+  context.stats.count('misses', undefined);
+  try {
+    return await loadOnce(context, flights, storeKey, load, resolved);
+  } catch (error) {
+    if (entry && canServeOnError(freshness)) {
+      context.stats.count('stale', undefined);
+      return entry.value as T;
+    }
+    throw error;
+  }
+}
+
+/** Runs `load` unless a load of `storeKey` is in progress (then shares its outcome), and stores the value. */
+function loadOnce<T>(
+  context: EngineContext,
+  flights: DataFlights,
+  storeKey: string,
+  load: () => Promise<T>,
+  options: ResolvedEntryOptions,
+): Promise<T> {
+  const running = flights.get(storeKey);
+  if (running) {
+    context.stats.count('coalesced', undefined);
+    return running as Promise<T>;
+  }
+  const { clock } = context.options;
+  const promise = (async () => {
+    // Race guard (behaviour 8): an invalidation after this instant drops the write.
+    const startedAt = clock();
+    const value = await load();
+    const storedAt = clock();
+    const entry = buildDataEntry(storeKey, value, storedAt, storedAt - startedAt, options);
+    if (entry && (await context.store.set(storeKey, entry, startedAt)))
+      context.stats.count('stored', undefined);
+    return value;
+  })();
+  flights.set(storeKey, promise);
+  const leave = (): void => {
+    if (flights.get(storeKey) === promise) flights.delete(storeKey);
+  };
+  promise.then(leave, leave);
+  return promise;
+}
+
+function refreshInBackground<T>(
+  context: EngineContext,
+  flights: DataFlights,
+  storeKey: string,
+  load: () => Promise<T>,
+  options: ResolvedEntryOptions,
+): void {
+  if (context.refreshing.has(storeKey) || flights.has(storeKey)) return;
+  context.refreshing.add(storeKey);
+  runInBackground(context, `background refresh of ${storeKey}`, async () => {
+    try {
+      await loadOnce(context, flights, storeKey, load, options);
+    } finally {
+      context.refreshing.delete(storeKey);
+    }
+  });
+}
+
+function buildDataEntry(
+  key: string,
+  value: unknown,
+  now: number,
+  computeMs: number,
+  options: ResolvedEntryOptions,
+): CacheEntry | undefined {
+  if (options.ttl <= 0) return undefined;
+  const freshUntil = now + options.ttl * 1000;
+  return {
+    key,
+    storedAt: now,
+    freshUntil,
+    staleWhileRevalidate: options.staleWhileRevalidate,
+    staleIfError: options.staleIfError,
+    expiresAt: freshUntil + Math.max(options.staleWhileRevalidate, options.staleIfError) * 1000,
+    tags: options.tags,
+    value,
+    computeMs,
+  };
+}
+
+function resolveEntryOptions(options: EntryOptions, defaultTtl: number): ResolvedEntryOptions {
+  return {
+    ttl: options.ttl === undefined ? defaultTtl : parseDuration(options.ttl, 'ttl'),
+    tags: options.tags === undefined ? [] : normalizeTags(options.tags),
+    staleWhileRevalidate:
+      options.staleWhileRevalidate === undefined
+        ? 0
+        : parseDuration(options.staleWhileRevalidate, 'staleWhileRevalidate'),
+    staleIfError:
+      options.staleIfError === undefined ? 0 : parseDuration(options.staleIfError, 'staleIfError'),
+  };
+}

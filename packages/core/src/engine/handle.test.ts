@@ -1,0 +1,423 @@
+import { describe, expect, it } from 'vitest';
+import { buildCacheKey } from '../key';
+import { definePolicy } from '../policy';
+import type { Store } from '../types';
+import { bodyText, fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';
+
+const publicPolicy = definePolicy({ maxAge: 60, tags: ['products'] });
+
+describe('handle', () => {
+  describe('on a miss then a hit', () => {
+    it('runs the origin once, stores, and answers the second request from the cache', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      const first = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      const second = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(1);
+      expect(first.status).toBe(200);
+      expect(bodyText(first)).toBe('body 1');
+      expect(bodyText(second)).toBe('body 1');
+      expect(first.sent).toBe(false);
+    });
+
+    it('marks the miss with Cache-Status fwd=miss; stored and Age 0', async () => {
+      const { cache } = setupCache();
+      const answer = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      expect(header(answer, 'cache-status')).toBe('routecache; fwd=miss; ttl=60; stored');
+      expect(header(answer, 'age')).toBe('0');
+    });
+
+    it('marks the hit with Cache-Status hit and the remaining ttl, and Age in seconds', async () => {
+      const { cache, clock } = setupCache();
+      await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      clock.advance(18_000);
+      const hit = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      expect(header(hit, 'cache-status')).toBe('routecache; hit; ttl=42');
+      expect(header(hit, 'age')).toBe('18');
+    });
+
+    it('sends the policy headers, tags and ETag on the miss and on the hit', async () => {
+      const { cache } = setupCache();
+      const miss = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const hit = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      for (const answer of [miss, hit]) {
+        expect(header(answer, 'cache-control')).toBe('public, max-age=60');
+        expect(header(answer, 'surrogate-key')).toBe('products');
+        expect(header(answer, 'etag')).toMatch(/^W\/"6-[\w-]{27}"$/);
+        expect(header(answer, 'content-type')).toBe('text/plain');
+      }
+      expect(header(hit, 'etag')).toBe(header(miss, 'etag'));
+    });
+
+    it('uses the cache name and tag header from the options, or no Cache-Status at all', async () => {
+      const named = setupCache({ cacheStatus: 'edge-1', tagHeader: 'cache-tag' });
+      const answer = await named.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      expect(header(answer, 'cache-status')).toMatch(/^edge-1; fwd=miss/);
+      expect(header(answer, 'cache-tag')).toBe('products');
+      expect(header(answer, 'surrogate-key')).toBeUndefined();
+      const off = setupCache({ cacheStatus: false });
+      expect(
+        header(await off.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin()), 'cache-status'),
+      ).toBeUndefined();
+    });
+
+    it('keeps the ETag the handler set and computes none with etag: false', async () => {
+      const { cache } = setupCache();
+      const own = fakeOrigin(() => textResponse('x', 200, { etag: '"v1"' }));
+      expect(header(await cache.handle(makeRequest('/own'), publicPolicy, own), 'etag')).toBe('"v1"');
+      const none = definePolicy({ maxAge: 60, etag: false });
+      const answer = await cache.handle(
+        makeRequest('/none'),
+        none,
+        fakeOrigin(() => textResponse('x', 200, { etag: '"v1"' })),
+      );
+      expect(header(answer, 'etag')).toBeUndefined();
+    });
+
+    it('computes a strong ETag when the policy asks for one', async () => {
+      const { cache } = setupCache();
+      const strong = definePolicy({ maxAge: 60, etag: 'strong' });
+      expect(header(await cache.handle(makeRequest('/s'), strong, fakeOrigin()), 'etag')).toMatch(/^"6-/);
+    });
+
+    it('misses again once the entry expired', async () => {
+      const { cache, clock } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      clock.advance(60_000);
+      const answer = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+      expect(bodyText(answer)).toBe('body 2');
+    });
+
+    it('stores for ttl, not maxAge, when the policy sets a server ttl', async () => {
+      const { cache, clock } = setupCache();
+      const origin = fakeOrigin();
+      const policy = definePolicy({ maxAge: 10, ttl: 300 });
+      await cache.handle(makeRequest('/p'), policy, origin);
+      clock.advance(200_000);
+      const hit = await cache.handle(makeRequest('/p'), policy, origin);
+      expect(origin.calls).toHaveLength(1);
+      expect(header(hit, 'cache-status')).toBe('routecache; hit; ttl=100');
+      expect(header(hit, 'cache-control')).toBe('public, max-age=10');
+    });
+  });
+
+  describe('keys', () => {
+    it('keeps different hosts apart', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`));
+      const a = await cache.handle(makeRequest('/p', { host: 'a.example' }), publicPolicy, origin);
+      const b = await cache.handle(makeRequest('/p', { host: 'b.example' }), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+      expect(bodyText(a)).toBe('body 1');
+      expect(bodyText(b)).toBe('body 2');
+    });
+
+    it('keeps different paths and query values apart, ignores query order', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p?a=1&b=2'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p?b=2&a=1'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(1);
+      await cache.handle(makeRequest('/p?a=2&b=2'), publicPolicy, origin);
+      await cache.handle(makeRequest('/q?a=1&b=2'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(3);
+    });
+
+    it('drops tracking parameters from the key and from the URL the origin sees', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p?utm_source=x&id=1&fbclid=y'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p?id=1'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(1);
+      expect(origin.calls[0]?.url).toBe('/p?id=1');
+    });
+
+    it('filters the same URL by each policy own query rules', async () => {
+      const { cache } = setupCache();
+      const onlyId = definePolicy({ maxAge: 60, query: { include: ['id'] } });
+      const all = definePolicy({ maxAge: 60, query: { exclude: [] } });
+      const origin = fakeOrigin();
+      for (const policy of [onlyId, all, onlyId])
+        await cache.handle(makeRequest('/p?id=1&page=2'), policy, origin);
+      // The third request is a hit on the first one's entry.
+      expect(origin.calls.map((call) => call.url)).toEqual(['/p?id=1', '/p?id=1&page=2']);
+    });
+
+    it('keys by the policy vary headers', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({ maxAge: 60, vary: ['accept-language'] });
+      const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`));
+      const en = await cache.handle(
+        makeRequest('/p', { headers: { 'accept-language': 'en' } }),
+        policy,
+        origin,
+      );
+      const fr = await cache.handle(
+        makeRequest('/p', { headers: { 'accept-language': 'fr' } }),
+        policy,
+        origin,
+      );
+      const en2 = await cache.handle(
+        makeRequest('/p', { headers: { 'accept-language': 'en' } }),
+        policy,
+        origin,
+      );
+      expect(origin.calls).toHaveLength(2);
+      expect(bodyText(en)).toBe('body 1');
+      expect(bodyText(fr)).toBe('body 2');
+      expect(bodyText(en2)).toBe('body 1');
+      expect(header(en, 'vary')).toBe('accept-language');
+    });
+
+    it('ignores unkeyed request headers: they never change a cached body', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(
+        makeRequest('/p', { headers: { 'x-forwarded-host': 'evil.example' } }),
+        publicPolicy,
+        origin,
+      );
+      const answer = await cache.handle(
+        makeRequest('/p', { headers: { 'x-original-url': '/admin' } }),
+        publicPolicy,
+        origin,
+      );
+      expect(origin.calls).toHaveLength(1);
+      expect(bodyText(answer)).toBe('body 1');
+    });
+
+    it('keys private entries by identity and stores nothing without one', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({ scope: 'private', maxAge: 60, identify: (req) => req.headers('x-user') });
+      const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`));
+      const alice = await cache.handle(
+        makeRequest('/me', { headers: { 'x-user': 'alice' } }),
+        policy,
+        origin,
+      );
+      const bob = await cache.handle(makeRequest('/me', { headers: { 'x-user': 'bob' } }), policy, origin);
+      const alice2 = await cache.handle(
+        makeRequest('/me', { headers: { 'x-user': 'alice' } }),
+        policy,
+        origin,
+      );
+      expect(bodyText(alice)).toBe('body 1');
+      expect(bodyText(bob)).toBe('body 2');
+      expect(bodyText(alice2)).toBe('body 1');
+      const anonymous1 = await cache.handle(makeRequest('/me'), policy, origin);
+      const anonymous2 = await cache.handle(makeRequest('/me'), policy, origin);
+      expect(bodyText(anonymous1)).toBe('body 3');
+      expect(bodyText(anonymous2)).toBe('body 4');
+      expect(header(anonymous1, 'cache-status')).toBe('routecache; fwd=bypass; detail=no-identity');
+      expect(header(anonymous1, 'cache-control')).toBe('private, max-age=60');
+    });
+
+    it('uses request-dependent tags from a tags function', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({
+        maxAge: 60,
+        tags: (req) => ['products', `product:${req.query.get('id')}`],
+      });
+      const answer = await cache.handle(makeRequest('/p?id=7'), policy, fakeOrigin());
+      expect(header(answer, 'surrogate-key')).toBe('products product:7');
+      const origin = fakeOrigin();
+      await cache.invalidate({ tags: ['product:7'] });
+      await cache.handle(makeRequest('/p?id=7'), policy, origin);
+      expect(origin.calls).toHaveLength(1);
+    });
+
+    it('stores no tags from a tags function that throws, and still answers', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({
+        maxAge: 60,
+        tags: () => {
+          throw new Error('bug');
+        },
+      });
+      const answer = await cache.handle(makeRequest('/p'), policy, fakeOrigin());
+      expect(answer.status).toBe(200);
+      expect(header(answer, 'surrogate-key')).toBeUndefined();
+    });
+  });
+
+  describe('HEAD', () => {
+    it('is answered from the GET entry without a body', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      const head = await cache.handle(makeRequest('/p', { method: 'HEAD' }), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(1);
+      expect(head.status).toBe(200);
+      expect(head.body).toBeNull();
+      expect(header(head, 'cache-status')).toMatch(/^routecache; hit/);
+      expect(header(head, 'etag')).toBeDefined();
+    });
+
+    it('runs the origin on a miss and never stores its (empty) answer as the GET entry', async () => {
+      const { cache } = setupCache();
+      const headOrigin = fakeOrigin(() => ({ status: 200, headers: {}, body: new Uint8Array(0) }));
+      const head = await cache.handle(makeRequest('/p', { method: 'HEAD' }), publicPolicy, headOrigin);
+      expect(headOrigin.calls).toHaveLength(1);
+      expect(header(head, 'cache-status')).toBe('routecache; fwd=miss');
+      expect(header(head, 'etag')).toBeUndefined();
+      const getOrigin = fakeOrigin();
+      const get = await cache.handle(makeRequest('/p'), publicPolicy, getOrigin);
+      expect(getOrigin.calls).toHaveLength(1);
+      expect(bodyText(get)).toBe('body 1');
+      expect(cache.stats().stored).toBe(1);
+    });
+
+    it('accepts a lower-case method', async () => {
+      const { cache } = setupCache();
+      await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const head = await cache.handle(makeRequest('/p', { method: 'head' }), publicPolicy, fakeOrigin());
+      expect(head.body).toBeNull();
+      expect(header(head, 'cache-status')).toMatch(/hit/);
+    });
+  });
+
+  describe('what is never stored', () => {
+    it('does not store a response with Set-Cookie, and sends it as no-store', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`, 200, { 'set-cookie': 'sid=1' }));
+      const first = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+      expect(header(first, 'cache-status')).toBe('routecache; fwd=miss');
+      expect(header(first, 'cache-control')).toBe('no-store');
+      expect(cache.stats().stored).toBe(0);
+    });
+
+    it('does not store a response with Vary: *', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin(() => textResponse('x', 200, { vary: '*' }));
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+    });
+
+    it('does not store a response varying on a header the key does not include', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin(() => textResponse('x', 200, { vary: 'Accept-Language' }));
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+    });
+
+    it('does not store when the handler says no-store, no-cache or private', async () => {
+      const { cache } = setupCache();
+      for (const value of ['no-store', 'no-cache', 'private, max-age=5']) {
+        const origin = fakeOrigin(() => textResponse('x', 200, { 'cache-control': value }));
+        await cache.handle(makeRequest(`/p-${value}`), publicPolicy, origin);
+        await cache.handle(makeRequest(`/p-${value}`), publicPolicy, origin);
+        expect(origin.calls).toHaveLength(2);
+      }
+    });
+
+    it('does not store a body larger than maxBodyBytes', async () => {
+      const { cache } = setupCache({ maxBodyBytes: 5 });
+      const origin = fakeOrigin(() => textResponse('123456'));
+      const answer = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+      expect(bodyText(answer)).toBe('123456');
+      expect(origin.calls[0]?.maxBodyBytes).toBe(5);
+    });
+
+    it('does not store a handler 304, a 206, or an error, and sends errors as no-store', async () => {
+      const { cache } = setupCache();
+      for (const status of [304, 206, 500, 503, 400]) {
+        const origin = fakeOrigin(() => textResponse('x', status));
+        const answer = await cache.handle(makeRequest(`/s${status}`), publicPolicy, origin);
+        await cache.handle(makeRequest(`/s${status}`), publicPolicy, origin);
+        expect(origin.calls).toHaveLength(2);
+        expect(answer.status).toBe(status);
+        if (status >= 400) expect(header(answer, 'cache-control')).toBe('no-store');
+      }
+    });
+
+    it('keeps 404 for negativeTtl only', async () => {
+      const { cache, clock } = setupCache();
+      const origin = fakeOrigin(() => textResponse('not found', 404));
+      const without = definePolicy({ maxAge: 60 });
+      await cache.handle(makeRequest('/a'), without, origin);
+      await cache.handle(makeRequest('/a'), without, origin);
+      expect(origin.calls).toHaveLength(2);
+
+      const withNegative = definePolicy({ maxAge: 60, negativeTtl: 5 });
+      const gone = fakeOrigin(() => textResponse('gone', 410));
+      await cache.handle(makeRequest('/b'), withNegative, gone);
+      const hit = await cache.handle(makeRequest('/b'), withNegative, gone);
+      expect(gone.calls).toHaveLength(1);
+      expect(hit.status).toBe(410);
+      expect(header(hit, 'cache-status')).toBe('routecache; hit; ttl=5');
+      clock.advance(5_000);
+      await cache.handle(makeRequest('/b'), withNegative, gone);
+      expect(gone.calls).toHaveLength(2);
+    });
+
+    it('passes a streamed-through response on as sent, with final headers from finalizeHeaders', async () => {
+      const { cache } = setupCache();
+      let finalized: Record<string, string | string[]> = {};
+      const origin = fakeOrigin((ctx) => {
+        finalized = ctx.finalizeHeaders(200, { 'content-type': 'text/event-stream' });
+        return { status: 200, headers: finalized, body: null };
+      });
+      const answer = await cache.handle(makeRequest('/sse'), publicPolicy, origin);
+      expect(answer.sent).toBe(true);
+      expect(answer.body).toBeNull();
+      expect(finalized['cache-control']).toBe('public, max-age=60');
+      expect(finalized['cache-status']).toBe('routecache; fwd=miss');
+      await cache.handle(makeRequest('/sse'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(2);
+    });
+  });
+
+  describe('noCache policies', () => {
+    it('stores the entry and serves hits while telling downstream caches no-cache', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({ maxAge: 0, ttl: 60, noCache: true });
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p'), policy, origin);
+      const hit = await cache.handle(makeRequest('/p'), policy, origin);
+      expect(origin.calls).toHaveLength(1);
+      expect(header(hit, 'cache-control')).toMatch(/no-cache/);
+      const revalidation = await cache.handle(
+        makeRequest('/p', { headers: { 'if-none-match': header(hit, 'etag')! } }),
+        policy,
+        origin,
+      );
+      expect(revalidation.status).toBe(304);
+      expect(origin.calls).toHaveLength(1);
+    });
+  });
+
+  describe('entry collisions', () => {
+    it('treats an entry whose canonical key differs as a miss', async () => {
+      const { cache, store } = setupCache();
+      await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      // Corrupt the stored entry's canonical key, as a hash collision would.
+      const [key] = await findKeys(store, '/p');
+      expect(key).toBeDefined();
+      const entry = await store.get(key!);
+      await store.set(key!, { ...entry!, key: 'something else' });
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(origin.calls).toHaveLength(1);
+    });
+  });
+});
+
+async function findKeys(store: Store, path: string): Promise<string[]> {
+  const { key } = buildCacheKey({
+    namespace: 'v1',
+    method: 'GET',
+    host: 'example.com',
+    path,
+    search: '',
+    vary: [],
+  });
+  return (await store.get(key)) ? [key] : [];
+}

@@ -1,0 +1,256 @@
+import { LRUCache } from 'lru-cache';
+import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Policy } from '../types';
+import { type EngineContext, runInBackground } from './context';
+import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
+import { type AnswerStatus, answerFromEntry, answerFromOrigin } from './http-answer';
+import { waitForLockHolder } from './lock-wait';
+import { type OriginResult, runOrigin } from './origin-run';
+import { createScopeMemo, type RequestScope, resolveRequestScope } from './request-scope';
+import { createSingleFlight, type Flight } from './single-flight';
+import { passUnsafe, runOriginDirect, toAnswer } from './unsafe';
+
+/** How long an in-process waiter waits for the leader when no lock options say otherwise, ms. */
+const DEFAULT_FLIGHT_WAIT_MS = 5000;
+
+/** The flight's outcome, or `undefined` (run your own) when it takes longer than `ms`. */
+function waitBounded<T>(outcome: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return Promise.race([outcome, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What waiters of a single flight get: the entry, or `undefined` to run the origin themselves. */
+type FlightOutcome = { readonly entry: CacheEntry } | undefined;
+
+/** Keys remembered as "stale served without a refresh function": their next request refreshes. */
+const MAX_REFRESH_DUE = 10_000;
+
+/**
+ * The request-level flow shared by every adapter (DESIGN.md behaviours 1-12 on one instance):
+ * lookup, fresh hit, stale-while-revalidate, miss with single-flight and the cross-instance
+ * lock, stale-if-error, bypasses, and invalidation by unsafe methods.
+ */
+export function createHandler(
+  context: EngineContext,
+): (request: CacheRequest, policy: Policy, origin: Origin, options?: HandleOptions) => Promise<CacheAnswer> {
+  const { stats, store, options } = context;
+  const flights = createSingleFlight<FlightOutcome>();
+  const refreshDue = new LRUCache<string, true>({ max: MAX_REFRESH_DUE });
+  const memo = createScopeMemo();
+
+  return async function handle(request, policy, origin, handleOptions = {}) {
+    const method = String(request.method).toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') return passUnsafe(context, request, origin);
+    let scope: RequestScope;
+    try {
+      scope = resolveRequestScope(request, method, policy, options.namespace, options.logger, memo);
+    } catch (error) {
+      // A request the key builder cannot handle goes to the origin untouched, never fails.
+      options.logger.warn('routecache: could not resolve the request; bypassing the cache', { error });
+      stats.count('bypass', request.route);
+      return toAnswer(await runOriginDirect(context, request, origin));
+    }
+    if (scope.bypass) return bypass(scope, origin);
+    return lookup(scope, origin, handleOptions);
+  };
+
+  async function lookup(
+    scope: RequestScope,
+    origin: Origin,
+    handleOptions: HandleOptions,
+  ): Promise<CacheAnswer> {
+    const found = await store.get(scope.key, scope.route);
+    const entry = found?.response && found.key === scope.canonical ? found : undefined;
+    const now = options.clock();
+    const freshness = entry ? getFreshness(entry, now) : 'expired';
+    const isGet = scope.method === 'GET';
+
+    if (entry && freshness === 'fresh') {
+      if (isGet && shouldRefreshEarly(entry, now, options.earlyRefresh)) {
+        // XFetch: refresh before expiry, in the background when possible, else this request does it.
+        if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
+        else if (!flights.join(scope.key)) return miss(scope, origin, entry);
+      }
+      stats.count('hits', scope.route);
+      return answerFromEntry(context, scope, entry, { hit: true });
+    }
+
+    if (entry && freshness === 'stale') {
+      // Behaviour 7: without a refresh function, the request after a stale answer refreshes in the foreground.
+      if (isGet && !handleOptions.refresh && refreshDue.has(scope.key) && !flights.join(scope.key)) {
+        refreshDue.delete(scope.key);
+        return miss(scope, origin, entry);
+      }
+      if (isGet) {
+        if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
+        else refreshDue.set(scope.key, true);
+      }
+      stats.count('stale', scope.route);
+      // RFC 9211 §2.1/§2.4: served from cache without going forward, so `hit` with a negative ttl.
+      return answerFromEntry(context, scope, entry, { hit: true, detail: 'stale-while-revalidate' });
+    }
+
+    // A miss, or stale within stale-if-error only: the origin first, the stale entry if it fails.
+    return miss(scope, origin, entry && canServeOnError(freshness) ? entry : undefined);
+  }
+
+  async function miss(
+    scope: RequestScope,
+    origin: Origin,
+    fallback: CacheEntry | undefined,
+  ): Promise<CacheAnswer> {
+    const running = context.hitForMiss.has(scope.key, options.clock()) ? undefined : flights.join(scope.key);
+    if (running) {
+      // Bounded: a leader whose handler never ends must not hold its waiters forever.
+      const outcome = await waitBounded(running, options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS);
+      if (outcome && outcome.entry.key === scope.canonical) {
+        stats.count('coalesced', scope.route);
+        return answerFromEntry(context, scope, outcome.entry, { fwd: 'miss', collapsed: true });
+      }
+      // Released: the leader's result was not cacheable; run our own.
+    } else if (scope.method === 'GET' && !context.hitForMiss.has(scope.key, options.clock())) {
+      return lead(scope, origin, fallback);
+    }
+    stats.count('misses', scope.route);
+    return fetchAndAnswer(scope, origin, fallback, undefined);
+  }
+
+  async function lead(
+    scope: RequestScope,
+    origin: Origin,
+    fallback: CacheEntry | undefined,
+  ): Promise<CacheAnswer> {
+    const flight = flights.lead(scope.key);
+    try {
+      let release: (() => Promise<void>) | undefined;
+      if (options.lock && store.store.lock) {
+        const lock = await store.acquireLock(scope.key, options.lock.leaseMs, scope.route);
+        if (lock.state === 'held') {
+          // Behaviour 6 across instances: wait (bounded) for the holder's entry.
+          const entry = await waitForLockHolder(context, scope, options.lock.waitMs);
+          if (entry) {
+            flight.settle({ entry });
+            stats.count('coalesced', scope.route);
+            return answerFromEntry(context, scope, entry, { fwd: 'miss', collapsed: true });
+          }
+        } else if (lock.state === 'acquired') release = lock.release;
+      }
+      stats.count('misses', scope.route);
+      try {
+        return await fetchAndAnswer(scope, origin, fallback, flight);
+      } finally {
+        if (release) await store.releaseLock(release, scope.key);
+      }
+    } finally {
+      flight.end(undefined);
+    }
+  }
+
+  /** Runs the origin, stores a cacheable result, hands it to waiters, applies stale-if-error. */
+  async function fetchAndAnswer(
+    scope: RequestScope,
+    origin: Origin,
+    fallback: CacheEntry | undefined,
+    flight: Flight<FlightOutcome> | undefined,
+  ): Promise<CacheAnswer> {
+    const canStore = scope.method === 'GET';
+    let result: OriginResult;
+    try {
+      result = await runOrigin(context, scope, origin, {
+        policy: scope.policy,
+        canStore,
+        background: false,
+        status: { fwd: 'miss' },
+      });
+    } catch (error) {
+      flight?.settle(undefined);
+      // Behaviour 7: within stale-if-error, an origin failure is answered from the stale entry.
+      if (fallback) return serveFallback(scope, fallback, undefined);
+      throw error;
+    }
+    if (result.sent) {
+      flight?.settle(undefined);
+      if (canStore) context.hitForMiss.mark(scope.key, options.clock());
+      return { status: result.status, headers: result.headers, body: null, sent: true };
+    }
+    if (fallback && result.status >= 500) {
+      flight?.settle(undefined);
+      return serveFallback(scope, fallback, result.status);
+    }
+    if (!result.entry) {
+      // Uncacheable: release the waiters at once; remember the key (hit-for-miss), not for errors.
+      flight?.settle(undefined);
+      if (canStore && result.status < 500) context.hitForMiss.mark(scope.key, options.clock());
+      logDecision(scope, result.reason);
+      return answerFromOrigin(context, scope, result, { fwd: 'miss' });
+    }
+    flight?.settle({ entry: result.entry });
+    context.hitForMiss.forget(scope.key);
+    refreshDue.delete(scope.key);
+    const stored = await store.set(scope.key, result.entry, result.startedAt, scope.route);
+    if (stored) stats.count('stored', scope.route);
+    return answerFromEntry(context, scope, result.entry, { fwd: 'miss', stored });
+  }
+
+  function serveFallback(
+    scope: RequestScope,
+    entry: CacheEntry,
+    originStatus: number | undefined,
+  ): CacheAnswer {
+    stats.count('stale', scope.route);
+    const status: AnswerStatus =
+      getFreshness(entry, options.clock()) === 'fresh'
+        ? { hit: true }
+        : {
+            fwd: 'stale',
+            ...(originStatus === undefined ? {} : { fwdStatus: originStatus }),
+            detail: 'stale-if-error',
+          };
+    return answerFromEntry(context, scope, entry, status);
+  }
+
+  /** Behaviour 7: one background refresh per key, detached from the client. */
+  function refreshInBackground(scope: RequestScope, handleOptions: HandleOptions): void {
+    const refresh = handleOptions.refresh;
+    if (!refresh || context.refreshing.has(scope.key) || flights.join(scope.key)) return;
+    context.refreshing.add(scope.key);
+    const work = async (): Promise<void> => {
+      try {
+        const result = await runOrigin(context, scope, refresh, {
+          policy: scope.policy,
+          canStore: true,
+          background: true,
+          status: { fwd: 'stale' },
+        });
+        if (!result.sent && result.entry) {
+          context.hitForMiss.forget(scope.key);
+          if (await store.set(scope.key, result.entry, result.startedAt, scope.route))
+            stats.count('stored', scope.route);
+        } else if (!result.sent) logDecision(scope, result.reason);
+      } finally {
+        context.refreshing.delete(scope.key);
+      }
+    };
+    runInBackground(context, `background refresh of ${scope.url}`, work, handleOptions.waitUntil);
+  }
+
+  async function bypass(scope: RequestScope, origin: Origin): Promise<CacheAnswer> {
+    stats.count('bypass', scope.route);
+    const status: AnswerStatus = { fwd: scope.bypass!.fwd, detail: scope.bypass!.detail };
+    const result = await runOrigin(context, scope, origin, {
+      policy: scope.bypass!.policy,
+      canStore: false,
+      background: false,
+      status,
+    });
+    if (result.sent) return { status: result.status, headers: result.headers, body: null, sent: true };
+    return answerFromOrigin(context, scope, result, status);
+  }
+
+  function logDecision(scope: RequestScope, reason: string | undefined): void {
+    options.logger.debug?.('routecache: response not stored', { url: scope.url, route: scope.route, reason });
+  }
+}

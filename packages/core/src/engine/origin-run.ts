@@ -1,0 +1,174 @@
+import { createETag } from '../conditional';
+import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy';
+import { mergeResponsePolicy } from '../response-policy';
+import { applyPolicyHeaders, getStoreDecision } from '../response-rules';
+import type { CacheEntry, Origin, OriginContext, Policy, ResponseHeaders } from '../types';
+import type { EngineContext } from './context';
+import { type AnswerStatus, setCacheStatus } from './http-answer';
+import { buildUrlTag } from './internal-keys';
+import type { RequestScope } from './request-scope';
+
+/** What one origin run produced, with the entry to store when the response is cacheable. */
+export type OriginResult =
+  | {
+      readonly sent: false;
+      readonly status: number;
+      /** Final headers: policy headers, ETag; no `Age`/`Cache-Status` yet. */
+      readonly headers: ResponseHeaders;
+      readonly body: Uint8Array;
+      /** Set when the response may be stored (GET, cacheable, fits `maxBodyBytes`, TTL > 0). */
+      readonly entry: CacheEntry | undefined;
+      /** Why there is no entry (for logs), e.g. `'set-cookie'`, `'too-large'`. */
+      readonly reason: string | undefined;
+      /** When the run started (cache clock): the race guard's `notBefore`. */
+      readonly startedAt: number;
+    }
+  | {
+      /** The adapter streamed the response through itself (too large, endless). */
+      readonly sent: true;
+      readonly status: number;
+      readonly headers: ResponseHeaders;
+      readonly startedAt: number;
+    };
+
+export interface OriginRunOptions {
+  /** The policy whose headers the response gets (a bypass may privatize it). */
+  policy: Policy;
+  /** Whether the result may become an entry (GET through the cache). */
+  canStore: boolean;
+  /** True for background refreshes. */
+  background: boolean;
+  /** `Cache-Status` for a response the adapter sends itself. */
+  status: AnswerStatus;
+}
+
+/** RFC 9111 §3.1: connection-specific fields are never stored. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Runs the origin with the filtered URL (behaviour 4), then applies the policy headers
+ * (behaviour 3), computes the ETag once (behaviour 5), and decides whether the response can be
+ * stored (behaviour 2). Origin rejections propagate.
+ */
+export async function runOrigin(
+  context: EngineContext,
+  scope: RequestScope,
+  origin: Origin,
+  options: OriginRunOptions,
+): Promise<OriginResult> {
+  const { clock, maxBodyBytes, tagHeader } = context.options;
+  const finalizeHeaders = (status: number, headers: ResponseHeaders): ResponseHeaders => {
+    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, { tagHeader });
+    setCacheStatus(context, final, options.status);
+    return final;
+  };
+  const ctx: OriginContext = {
+    url: scope.url,
+    maxBodyBytes,
+    finalizeHeaders,
+    background: options.background,
+  };
+  // Race guard (behaviour 8): the write is dropped if a tag is invalidated from this instant on.
+  const startedAt = clock();
+  const response = await origin(ctx);
+  if (response.body === null) {
+    return { sent: true, status: response.status, headers: response.headers, startedAt };
+  }
+  const { status, body } = response;
+  // A handler's override for this one response (adapters' `setResponsePolicy`) is merged here,
+  // before the store decision and the headers.
+  const policy = mergeResponsePolicy(options.policy, response.policy);
+  const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
+  const headers = applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader });
+  if (shouldCreateETag(scope, policy, status, headers)) {
+    try {
+      headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
+    } catch (error) {
+      context.options.logger.warn('routecache: could not compute an ETag', { error });
+    }
+  }
+
+  let reason: string | undefined;
+  if (!options.canStore) reason = scope.method === 'HEAD' ? 'head' : 'bypass';
+  else {
+    const decision = getStoreDecision(policy, status, response.headers, 'GET');
+    if (!decision.store) reason = decision.reason;
+    else if (hasUnkeyedVary(headers, policy)) reason = 'vary-unkeyed';
+    else if (body.byteLength > maxBodyBytes) reason = 'too-large';
+    else if (ttlFor(policy, status) <= 0) reason = 'ttl';
+  }
+  const entry =
+    reason === undefined
+      ? buildEntry(scope, policy, tags, status, headers, body, clock(), startedAt)
+      : undefined;
+  return { sent: false, status, headers, body, entry, reason, startedAt };
+}
+
+function shouldCreateETag(
+  scope: RequestScope,
+  policy: Policy,
+  status: number,
+  headers: ResponseHeaders,
+): boolean {
+  // A HEAD response has no body to hash; 204/206 have no full representation.
+  if (policy.etag === false || policy.scope === 'no-store' || scope.method === 'HEAD') return false;
+  if (status < 200 || status >= 300 || status === 204 || status === 206) return false;
+  return headers.etag === undefined;
+}
+
+/**
+ * True when the response varies on a request header the key does not include (RFC 9111 §4.1):
+ * stored, it would answer requests whose header differs. Declare such headers in `vary`.
+ */
+function hasUnkeyedVary(headers: ResponseHeaders, policy: Policy): boolean {
+  const vary = headers.vary;
+  if (vary === undefined) return false;
+  const names = (Array.isArray(vary) ? vary.join(',') : vary)
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  return names.some((name) => name !== '' && !policy.vary.includes(name));
+}
+
+function ttlFor(policy: Policy, status: number): number {
+  return NEGATIVE_STATUS_CODES.includes(status) ? policy.negativeTtl : policy.ttl;
+}
+
+/** Tags after an override: its own list when it gives one (normalized), none when privatized. */
+function overriddenTags(policy: Policy, routeTags: readonly string[]): readonly string[] {
+  if (policy.scope !== 'public') return [];
+  return Array.isArray(policy.tags) ? normalizeTags(policy.tags as readonly string[]) : routeTags;
+}
+
+function buildEntry(
+  scope: RequestScope,
+  policy: Policy,
+  tags: readonly string[],
+  status: number,
+  headers: ResponseHeaders,
+  body: Uint8Array,
+  now: number,
+  startedAt: number,
+): CacheEntry {
+  const stored: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) stored[name] = value;
+  const freshUntil = now + ttlFor(policy, status) * 1000;
+  return {
+    key: scope.canonical,
+    storedAt: now,
+    freshUntil,
+    staleWhileRevalidate: policy.staleWhileRevalidate,
+    staleIfError: policy.staleIfError,
+    expiresAt: freshUntil + Math.max(policy.staleWhileRevalidate, policy.staleIfError) * 1000,
+    tags: [...tags, buildUrlTag(scope.host, scope.path)],
+    response: { status, headers: stored, body },
+    computeMs: now - startedAt,
+  };
+}

@@ -1,0 +1,242 @@
+import { buildCacheKey, filterQuery, parseRequestUrl } from '../key';
+import { normalizeTags } from '../policy';
+import type { CacheRequest, Logger, Policy, RequestInfo } from '../types';
+import { createMemo, joinMemoKey, type Memo } from './memo';
+
+/** Why a GET/HEAD request does not use the server cache, and how `Cache-Status` reports it. */
+export interface Bypass {
+  /** RFC 9211 §2.2: `'request'` when the request's own semantics forbid the cache, else `'bypass'`. */
+  readonly fwd: 'bypass' | 'request';
+  /** `Cache-Status` detail, e.g. `'authorization'`. */
+  readonly detail: string;
+  /**
+   * The policy whose headers the answer carries. A request-driven bypass of a public route
+   * (Authorization, GET with a body) gets a private version, so no shared cache downstream
+   * stores what may depend on the credentials or the body (RFC 9111 §3.5).
+   */
+  readonly policy: Policy;
+}
+
+/** A GET/HEAD request resolved against its policy: what the engine needs at every step. */
+export interface RequestScope {
+  readonly method: 'GET' | 'HEAD';
+  readonly route: string | undefined;
+  readonly host: string;
+  readonly path: string;
+  /** Path plus the filtered query: what the handler sees and what the key is built from. */
+  readonly url: string;
+  readonly request: CacheRequest;
+  readonly policy: Policy;
+  /** The policy's tags for this request (validated, deduplicated). */
+  readonly tags: readonly string[];
+  /** Set when the request does not use the server cache. */
+  readonly bypass: Bypass | undefined;
+  /** Store key and full canonical key (absent on bypass). */
+  readonly key: string;
+  readonly canonical: string;
+}
+
+/**
+ * Resolves a GET/HEAD request: filtered URL, tags, bypass decision (behaviour 4) and key
+ * (behaviour 12). User callbacks (`tags`, `identify`) that throw are logged and treated as
+ * returning nothing: no tags, no identity (so nothing private is stored).
+ */
+export function resolveRequestScope(
+  request: CacheRequest,
+  method: 'GET' | 'HEAD',
+  policy: Policy,
+  namespace: string,
+  logger: Logger,
+  memo: ScopeMemo = createScopeMemo(),
+): RequestScope {
+  const host = String(request.host ?? '').toLowerCase();
+  const { path, query } = parseUrl(request.url, policy, memo);
+  // What the policy callbacks see; built only for routes that have callbacks.
+  let info: RequestInfo | undefined;
+  const getInfo = (): RequestInfo => {
+    info ??= createRequestInfo(request, method, host, path, query);
+    return info;
+  };
+
+  let bypass = findRequestBypass(request, policy);
+  // A privatized answer carries no tags; a no-store one has none.
+  const tags =
+    bypass !== undefined && bypass.policy.tags !== policy.tags ? [] : resolveTags(policy, getInfo, logger);
+  let identity: string | undefined;
+  if (!bypass && policy.scope === 'private') {
+    identity = resolveIdentity(policy, getInfo, logger);
+    if (identity === undefined) bypass = { fwd: 'bypass', detail: 'no-identity', policy };
+  }
+  if (!bypass && policy.ttl === 0) bypass = { fwd: 'bypass', detail: 'headers-only', policy };
+  let key = '';
+  let canonical = '';
+  if (!bypass) {
+    const built = buildKey(namespace, host, path, query, readVary(request, policy), identity, memo);
+    key = built.key;
+    canonical = built.canonical;
+  }
+  return {
+    method,
+    route: request.route,
+    host,
+    path,
+    url: path + query,
+    request,
+    policy,
+    tags,
+    bypass,
+    key,
+    canonical,
+  };
+}
+
+function createRequestInfo(
+  request: CacheRequest,
+  method: string,
+  host: string,
+  path: string,
+  query: string,
+): RequestInfo {
+  let params: URLSearchParams | undefined;
+  return {
+    method,
+    host,
+    path,
+    // Built on first use: most callbacks never read it.
+    get query(): URLSearchParams {
+      params ??= new URLSearchParams(query);
+      return params;
+    },
+    headers: request.headers,
+    params: request.params ?? {},
+  };
+}
+
+/** The policy's `vary` headers with this request's values (`undefined` when absent). */
+function readVary(request: CacheRequest, policy: Policy): [string, string | undefined][] {
+  const vary: [string, string | undefined][] = [];
+  for (const name of policy.vary) vary.push([name, readHeader(request, name)]);
+  return vary;
+}
+
+/** Per-cache memos of the pure steps (query filtering per policy, key building). */
+export interface ScopeMemo {
+  /** A number per distinct `policy.query` rule set, part of the URL memo key. */
+  readonly queryIds: WeakMap<object, number>;
+  readonly urls: Memo<{ path: string; query: string }>;
+  readonly keys: Memo<{ key: string; canonical: string }>;
+}
+
+/** Entries per memo, and the longest input memoised: bounds memory to a few MiB per cache. */
+const MEMO_SIZE = 5_000;
+const MEMO_MAX_INPUT = 256;
+
+export function createScopeMemo(): ScopeMemo {
+  return { queryIds: new WeakMap(), urls: createMemo(MEMO_SIZE), keys: createMemo(MEMO_SIZE) };
+}
+
+/** Path and filtered, canonical query (behaviour 4), memoised per policy `query` rules. */
+function parseUrl(url: string, policy: Policy, memo: ScopeMemo): { path: string; query: string } {
+  const text = String(url);
+  let id = memo.queryIds.get(policy.query);
+  if (id === undefined) {
+    id = nextQueryId++;
+    memo.queryIds.set(policy.query, id);
+  }
+  const memoKey = `${id} ${text}`;
+  const known = memo.urls.get(memoKey);
+  if (known) return known;
+  const { path, search } = parseRequestUrl(text);
+  const filtered = filterQuery(search, policy.query).search;
+  const parsed = { path, query: filtered === '' || filtered.startsWith('?') ? filtered : `?${filtered}` };
+  if (text.length <= MEMO_MAX_INPUT) memo.urls.set(memoKey, parsed);
+  return parsed;
+}
+
+let nextQueryId = 0;
+
+function buildKey(
+  namespace: string,
+  host: string,
+  path: string,
+  query: string,
+  vary: [string, string | undefined][],
+  identity: string | undefined,
+  memo: ScopeMemo,
+): { key: string; canonical: string } {
+  const parts: (string | undefined)[] = [host, path, query, identity];
+  for (const [name, value] of vary) parts.push(name, value);
+  const memoKey = joinMemoKey(parts);
+  const known = memo.keys.get(memoKey);
+  if (known) return known;
+  const built = buildCacheKey({
+    namespace,
+    method: 'GET',
+    host,
+    path,
+    search: query,
+    vary,
+    ...(identity === undefined ? {} : { identity }),
+  });
+  if (memoKey.length <= MEMO_MAX_INPUT * 2) memo.keys.set(memoKey, built);
+  return built;
+}
+
+function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | undefined {
+  if (policy.scope === 'no-store') return { fwd: 'bypass', detail: 'no-store', policy };
+  // A GET with a body: the body is not in the key, so an entry could answer another body.
+  if (request.hasBody) return { fwd: 'request', detail: 'request-body', policy: privatize(policy) };
+  // Behaviour 4: Authorization bypasses shared entries; a private entry is per identity anyway.
+  if (
+    policy.scope === 'public' &&
+    !policy.shareAuthenticated &&
+    readHeader(request, 'authorization') !== undefined
+  ) {
+    return { fwd: 'request', detail: 'authorization', policy: privatize(policy) };
+  }
+  return undefined;
+}
+
+/** The route's policy for browsers only: `private`, no shared-cache lifetimes, no tags. */
+function privatize(policy: Policy): Policy {
+  if (policy.scope !== 'public') return policy;
+  return { ...policy, scope: 'private', sMaxAge: undefined, cdnMaxAge: undefined, tags: [] };
+}
+
+function resolveTags(policy: Policy, info: () => RequestInfo, logger: Logger): readonly string[] {
+  if (typeof policy.tags !== 'function') return policy.tags;
+  try {
+    return normalizeTags(policy.tags(info()));
+  } catch (error) {
+    report(logger, 'the policy tags function threw; no tags used', error);
+    return [];
+  }
+}
+
+function resolveIdentity(policy: Policy, info: () => RequestInfo, logger: Logger): string | undefined {
+  if (!policy.identify) return undefined;
+  try {
+    const identity = policy.identify(info());
+    return typeof identity === 'string' && identity !== '' ? identity : undefined;
+  } catch (error) {
+    report(logger, 'the policy identify function threw; nothing private stored', error);
+    return undefined;
+  }
+}
+
+function readHeader(request: CacheRequest, name: string): string | undefined {
+  try {
+    const value = request.headers(name);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function report(logger: Logger, message: string, error: unknown): void {
+  try {
+    logger.error(`routecache: ${message}`, { error });
+  } catch {
+    // Ignore a throwing logger.
+  }
+}

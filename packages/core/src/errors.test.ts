@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { PolicyError, StoreError } from './errors';
+
+describe('PolicyError', () => {
+  it('names the field in the message and carries code and field', () => {
+    const error = new PolicyError('sMaxAge', 'not allowed with scope "private"');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('PolicyError');
+    expect(error.code).toBe('E_POLICY_INVALID');
+    expect(error.field).toBe('sMaxAge');
+    expect(error.message).toBe('Invalid policy field "sMaxAge": not allowed with scope "private"');
+  });
+});
+
+describe('StoreError', () => {
+  it('carries code, store name and cause', () => {
+    const cause = new Error('ECONNREFUSED');
+    const error = new StoreError('get failed', { store: 'redis', cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('StoreError');
+    expect(error.code).toBe('E_STORE');
+    expect(error.store).toBe('redis');
+    expect(error.cause).toBe(cause);
+    expect(error.message).toBe('get failed');
+  });
+
+  it('works without options', () => {
+    const error = new StoreError('timeout');
+    expect(error.store).toBeUndefined();
+    expect(error.cause).toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The errors routecache throws. Each carries a stable `code` string so callers can branch on it
+ * without `instanceof` across package copies.
+ */
+
+/**
+ * An invalid policy or option, thrown at declaration time (`definePolicy()`, `createCache()`,
+ * adapter factories), never while serving a request. `field` names the offending field.
+ *
+ * @example
+ * new PolicyError('sMaxAge', 'not allowed with scope "private"').message
+ * // 'Invalid policy field "sMaxAge": not allowed with scope "private"'
+ */
+export class PolicyError extends Error {
+  /** Stable error code. */
+  readonly code: 'E_POLICY_INVALID' = 'E_POLICY_INVALID';
+  /** The offending field, e.g. `'sMaxAge'`, `'tags'`, `'query.exclude'`. */
+  readonly field: string;
+
+  constructor(field: string, reason: string) {
+    super(`Invalid policy field "${field}": ${reason}`);
+    this.name = 'PolicyError';
+    this.field = field;
+  }
+}
+
+/**
+ * A store failure (error or timeout). The engine turns it into a miss, counts it in stats and
+ * reports it to the logger; it never reaches the client.
+ */
+export class StoreError extends Error {
+  /** Stable error code. */
+  readonly code: 'E_STORE' = 'E_STORE';
+  /** Name of the store that failed, e.g. `'redis'`. */
+  readonly store?: string;
+
+  constructor(message: string, options?: { store?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreError';
+    if (options?.store !== undefined) this.store = options.store;
+  }
+}

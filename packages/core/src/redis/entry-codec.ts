@@ -1,0 +1,158 @@
+import type { CacheEntry } from '../types';
+
+/**
+ * The binary layout of an entry in Redis (one string value, read with a single `GET`):
+ *
+ * ```
+ * offset  size  field
+ * 0       4     magic 'RC1|'
+ * 4       24    freshUntil, ms since epoch, ASCII, space padded  (rewritten in place by SETRANGE
+ *                                                                  when a tag/key is expired)
+ * 28      16    grace, ms (max of the grace windows), ASCII, space padded
+ * 44      4     byte length of the tags JSON, uint32 big endian
+ * 48      4     byte length of the header JSON, uint32 big endian
+ * 52      8     write version, 8 ASCII characters, random per write; tag-set members are
+ *               version + key, so a member left over from an earlier write never matches
+ * 60      …     tags JSON (an array of strings; read by the Lua scripts to keep the tag index)
+ * …       …     header JSON (key, times, status, headers, value)
+ * …       …     body bytes, raw (binary-safe, never re-encoded)
+ * ```
+ *
+ * The fixed-width fields let the Lua scripts make an entry stale or read its tags without
+ * decoding JSON they don't need (and without cjson, which would mangle numbers and empty arrays).
+ */
+export const ENTRY_MAGIC: string = 'RC1|';
+export const FRESH_OFFSET: number = 4;
+export const FRESH_WIDTH: number = 24;
+export const GRACE_OFFSET: number = 28;
+export const GRACE_WIDTH: number = 16;
+export const VERSION_OFFSET: number = 52;
+export const VERSION_WIDTH: number = 8;
+export const PREAMBLE_BYTES: number = 60;
+
+interface EntryHeader {
+  k: string;
+  /** freshUntil as written; the preamble's copy is lowered in place when the entry is expired. */
+  f: number;
+  s: number;
+  w: number;
+  e: number;
+  x: number;
+  r?: { s: number; h: Record<string, string | string[]> };
+  /** 1 when the entry has a `value` (which may be `undefined` and then absent from JSON). */
+  hv?: 1;
+  v?: unknown;
+  /** Any other field of the entry (e.g. `computeMs`), so fields added to `CacheEntry` later survive too. */
+  o?: Record<string, unknown>;
+}
+
+/** Fields the header stores in its own compact slots; everything else goes to `o`. */
+const KNOWN_FIELDS = new Set([
+  'key',
+  'storedAt',
+  'freshUntil',
+  'staleWhileRevalidate',
+  'staleIfError',
+  'expiresAt',
+  'tags',
+  'response',
+  'value',
+]);
+
+/** Formats a number into a fixed-width, space-padded ASCII field. */
+export function fixedNumber(value: number, width: number): string {
+  const text = String(value);
+  if (!Number.isFinite(value) || text.length > width)
+    throw new RangeError(`cannot encode ${text} in ${width} bytes`);
+  return text.padEnd(width, ' ');
+}
+
+/** Grace after `freshUntil` in ms: the longer of the two RFC 5861 windows. */
+export function graceMs(entry: Pick<CacheEntry, 'staleWhileRevalidate' | 'staleIfError'>): number {
+  return Math.max(entry.staleWhileRevalidate, entry.staleIfError, 0) * 1000;
+}
+
+/**
+ * Encodes an entry into the layout above, with `version` (8 ASCII characters) as its write
+ * version. Throws when the entry cannot be represented (e.g. a value that isn't JSON).
+ */
+export function encodeEntry(entry: CacheEntry, version: string): Buffer {
+  if (version.length !== VERSION_WIDTH) throw new RangeError(`version must be ${VERSION_WIDTH} characters`);
+  const header: EntryHeader = {
+    k: entry.key,
+    f: entry.freshUntil,
+    s: entry.storedAt,
+    w: entry.staleWhileRevalidate,
+    e: entry.staleIfError,
+    x: entry.expiresAt,
+  };
+  if (entry.response) header.r = { s: entry.response.status, h: entry.response.headers };
+  if ('value' in entry) {
+    header.hv = 1;
+    if (entry.value !== undefined) header.v = entry.value;
+  }
+  for (const [name, field] of Object.entries(entry)) {
+    if (KNOWN_FIELDS.has(name) || field === undefined) continue;
+    header.o ??= {};
+    header.o[name] = field;
+  }
+  const tags = Buffer.from(JSON.stringify(entry.tags), 'utf8');
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const body = entry.response?.body;
+  const preamble = Buffer.alloc(PREAMBLE_BYTES);
+  preamble.write(ENTRY_MAGIC, 0, 'latin1');
+  preamble.write(fixedNumber(entry.freshUntil, FRESH_WIDTH), FRESH_OFFSET, 'latin1');
+  preamble.write(fixedNumber(graceMs(entry), GRACE_WIDTH), GRACE_OFFSET, 'latin1');
+  preamble.writeUInt32BE(tags.length, 44);
+  preamble.writeUInt32BE(head.length, 48);
+  preamble.write(version, VERSION_OFFSET, 'latin1');
+  const parts: Buffer[] = [preamble, tags, head];
+  if (body) parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Decodes an entry; `undefined` for anything that is not one of ours (corrupt, truncated,
+ * foreign or from another format version): such values are misses, never errors.
+ */
+export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
+  try {
+    if (buffer.length < PREAMBLE_BYTES || buffer.toString('latin1', 0, 4) !== ENTRY_MAGIC) return undefined;
+    const freshUntil = Number(buffer.toString('latin1', FRESH_OFFSET, FRESH_OFFSET + FRESH_WIDTH).trim());
+    const grace = Number(buffer.toString('latin1', GRACE_OFFSET, GRACE_OFFSET + GRACE_WIDTH).trim());
+    const tagsLength = buffer.readUInt32BE(44);
+    const headLength = buffer.readUInt32BE(48);
+    const headStart = PREAMBLE_BYTES + tagsLength;
+    const bodyStart = headStart + headLength;
+    if (!Number.isFinite(freshUntil) || !Number.isFinite(grace) || bodyStart > buffer.length)
+      return undefined;
+    const tags: unknown = JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, headStart));
+    const header = JSON.parse(buffer.toString('utf8', headStart, bodyStart)) as EntryHeader;
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return undefined;
+    if (typeof header !== 'object' || header === null || typeof header.k !== 'string') return undefined;
+    if (typeof header.s !== 'number' || typeof header.x !== 'number' || typeof header.f !== 'number')
+      return undefined;
+    const entry: CacheEntry = {
+      ...(header.o && typeof header.o === 'object' ? header.o : {}),
+      key: header.k,
+      storedAt: header.s,
+      freshUntil,
+      staleWhileRevalidate: Number(header.w) || 0,
+      staleIfError: Number(header.e) || 0,
+      // Expired in place (freshUntil lowered): its life is cut to the grace, as the script's PEXPIRE did.
+      expiresAt: freshUntil < header.f ? Math.min(header.x, freshUntil + grace) : header.x,
+      tags: tags as string[],
+    };
+    if (header.r) {
+      if (typeof header.r.s !== 'number' || typeof header.r.h !== 'object' || header.r.h === null)
+        return undefined;
+      // A Uint8Array view of the reply (no copy); not a Buffer, so it compares equal to plain bytes.
+      const body = new Uint8Array(buffer.buffer, buffer.byteOffset + bodyStart, buffer.length - bodyStart);
+      entry.response = { status: header.r.s, headers: header.r.h, body };
+    }
+    if (header.hv === 1) entry.value = header.v;
+    return entry;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * The Lua scripts of `redisStore()`. Each runs atomically on one hash slot: every key a script
+ * touches, declared or built from `base`, shares the bucket's hash tag (`<prefix>{<bucket>}`), so
+ * the scripts are valid on Redis Cluster (no CROSSSLOT) and need no cross-slot transaction.
+ *
+ * Key names inside a bucket `base`:
+ *   base..'e:'..key   entry (binary, see entry-codec.ts)
+ *   base..'t:'..tag   tag set: version..key of this bucket's entries carrying the tag
+ *   base..'i:'..tag   race guard: when the tag was last invalidated (ms, cache clock), with a TTL
+ *   base..'k:'..key   race guard: when the key was last expired
+ *   base..'l:'..key   stampede lock
+ */
+const HELPERS = `
+local function readHead(ek, size)
+  local head = redis.pcall('GETRANGE', ek, 0, size - 1)
+  if type(head) ~= 'string' or #head < 60 or string.sub(head, 1, 4) ~= 'RC1|' then return nil end
+  return head
+end
+local function readTags(ek)
+  local head = readHead(ek, 512)
+  if not head then return nil end
+  local version = string.sub(head, 53, 60)
+  local n = struct.unpack('>I4', head, 45)
+  if n <= 2 then return {}, version end
+  local raw
+  if 60 + n <= #head then raw = string.sub(head, 61, 60 + n) else raw = redis.call('GETRANGE', ek, 60, 59 + n) end
+  local ok, tags = pcall(cjson.decode, raw)
+  if not ok or type(tags) ~= 'table' then return nil end
+  return tags, version
+end
+local function unindex(base, ek, key)
+  local tags, version = readTags(ek)
+  if not tags then return end
+  for _, t in ipairs(tags) do
+    if type(t) == 'string' then redis.call('SREM', base .. 't:' .. t, version .. key) end
+  end
+end
+local function expire(ek, head, nowp, now)
+  local fu = tonumber(string.sub(head, 5, 28))
+  if fu and fu <= now then return 1 end
+  redis.call('SETRANGE', ek, 4, nowp)
+  local g = tonumber(string.sub(head, 29, 44)) or 0
+  if g <= 0 then redis.call('DEL', ek) return 1 end
+  redis.call('PEXPIRE', ek, math.ceil(g), 'LT')
+  return 1
+end
+local function guard(k, now, nows, ttl)
+  local cur = tonumber(redis.call('GET', k) or '')
+  if cur and cur > now then redis.call('PEXPIRE', k, ttl) else redis.call('SET', k, nows, 'PX', ttl) end
+end
+`;
+
+/**
+ * Stores an entry unless the race guard drops it; keeps the tag sets in step (the value it
+ * replaces leaves its tag sets).
+ * KEYS: entry, key guard, n tag guards, n tag sets.
+ * ARGV: value, ttl ms, notBefore ('' = none), n, base, store key, member (version .. key).
+ * Returns 1 when stored, 0 when dropped.
+ */
+export const SET_SCRIPT: string = `${HELPERS}
+local n = tonumber(ARGV[4])
+if ARGV[3] ~= '' then
+  local nb = tonumber(ARGV[3])
+  for i = 2, 2 + n do
+    local ts = tonumber(redis.call('GET', KEYS[i]) or '')
+    if ts and ts >= nb then return 0 end
+  end
+end
+unindex(ARGV[5], KEYS[1], ARGV[6])
+local ttl = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+for i = 3 + n, 2 + 2 * n do
+  redis.call('SADD', KEYS[i], ARGV[7])
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return 1
+`;
+
+/**
+ * Invalidates this bucket's entries carrying any of n tags and records the tags' guard times.
+ * A member acts only on the write it was added by (same version): a key rewritten since, with
+ * other tags, is left alone. Deleted entries are not removed from their other tags' sets (that
+ * would cost a JSON decode per entry); those members can never match again and expire with
+ * their set.
+ * KEYS: n tag sets, n tag guards. ARGV: mode, now (padded), now, guard ttl ms, base.
+ * Returns how many entries were deleted or expired.
+ */
+export const INVALIDATE_TAGS_SCRIPT: string = `${HELPERS}
+local n = #KEYS / 2
+local mode, nowp, now, gttl, base = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local count, seen, single = 0, {}, n == 1
+for i = 1, n do
+  for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+    if single or not seen[m] then
+      if not single then seen[m] = true end
+      local ek = base .. 'e:' .. string.sub(m, 9)
+      if mode == 'delete' then
+        -- the hot path of a big invalidation: read only the 8 version bytes
+        if redis.pcall('GETRANGE', ek, 52, 59) == string.sub(m, 1, 8) then count = count + redis.call('DEL', ek) end
+      else
+        local head = readHead(ek, 60)
+        if head and string.sub(head, 53, 60) == string.sub(m, 1, 8) then count = count + expire(ek, head, nowp, now) end
+      end
+    end
+  end
+  if mode == 'delete' then redis.call('UNLINK', KEYS[i]) end
+  guard(KEYS[n + i], now, ARGV[3], gttl)
+end
+return count
+`;
+
+/**
+ * Makes keys of one bucket stale (grace kept) and records their guard times.
+ * KEYS: n entries, n key guards. ARGV: now (padded), now, guard ttl ms.
+ */
+export const EXPIRE_KEYS_SCRIPT: string = `${HELPERS}
+local n = #KEYS / 2
+local now = tonumber(ARGV[2])
+local count = 0
+for i = 1, n do
+  guard(KEYS[n + i], now, ARGV[2], ARGV[3])
+  local head = readHead(KEYS[i], 60)
+  if head then count = count + expire(KEYS[i], head, ARGV[1], now) end
+end
+return count
+`;
+
+/** Deletes entries of one bucket and their tag-set memberships. KEYS: entries. ARGV: base, then the store key of each. */
+export const DELETE_SCRIPT: string = `${HELPERS}
+local count = 0
+for i = 1, #KEYS do
+  unindex(ARGV[1], KEYS[i], ARGV[i + 1])
+  count = count + redis.call('UNLINK', KEYS[i])
+end
+return count
+`;
+
+/** Releases a lock only when it still holds our token (compare-and-delete). KEYS: lock. ARGV: token. */
+export const RELEASE_LOCK_SCRIPT: string = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** A script callable by SHA, loaded on first use (and again after a `SCRIPT FLUSH` or failover). */
+export interface RedisScript {
+  run(
+    client: Redis | Cluster,
+    keys: readonly string[],
+    args: readonly (string | Buffer | number)[],
+  ): Promise<unknown>;
+}
+
+/** Wraps a script: `EVALSHA`, falling back to `EVAL` (which also caches it on that node) on `NOSCRIPT`. */
+export function defineScript(source: string): RedisScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    async run(client, keys, args) {
+      try {
+        return await client.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+        return await client.eval(source, keys.length, ...keys, ...args);
+      }
+    },
+  };
+}

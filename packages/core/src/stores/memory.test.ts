@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClock, storeConformanceSuite } from '../testing';
+import type { CacheEntry } from '../types';
+import { memoryStore } from './memory';
+
+const clock = createFakeClock();
+storeConformanceSuite({ name: 'memoryStore', createStore: () => memoryStore({ clock: clock.now }), clock });
+
+// Real time: proves the suite itself works for stores without a fake clock.
+storeConformanceSuite({ name: 'memoryStore on real time', createStore: () => memoryStore() });
+
+function entry(key: string, bodyBytes: number, tags: string[] = [], now = clock.now()): CacheEntry {
+  return {
+    key,
+    storedAt: now,
+    freshUntil: now + 60_000,
+    staleWhileRevalidate: 0,
+    staleIfError: 0,
+    expiresAt: now + 60_000,
+    tags,
+    response: { status: 200, headers: {}, body: new Uint8Array(bodyBytes) },
+  };
+}
+
+describe('memoryStore', () => {
+  it('is named memory', () => {
+    expect(memoryStore().name).toBe('memory');
+  });
+
+  it('stays within maxBytes, evicting the least recently used entries', async () => {
+    const store = memoryStore({ maxBytes: 10_000, clock: clock.now });
+    for (let i = 0; i < 10; i++) await store.set(`k${i}`, entry(`k${i}`, 2_000));
+    expect(store.usage().bytes).toBeLessThanOrEqual(10_000);
+    expect(store.usage().entries).toBeLessThan(10);
+    expect(await store.get('k9')).toBeDefined();
+    expect(await store.get('k0')).toBeUndefined();
+  });
+
+  it('stays within maxEntries', async () => {
+    const store = memoryStore({ maxEntries: 3, clock: clock.now });
+    for (let i = 0; i < 5; i++) await store.set(`k${i}`, entry(`k${i}`, 1));
+    expect(store.usage().entries).toBe(3);
+    expect(await store.get('k0')).toBeUndefined();
+    expect(await store.get('k4')).toBeDefined();
+  });
+
+  it('does not store an entry larger than maxBytes and resolves false', async () => {
+    const store = memoryStore({ maxBytes: 1_000, clock: clock.now });
+    expect(await store.set('big', entry('big', 5_000))).toBe(false);
+    expect(await store.get('big')).toBeUndefined();
+    expect(store.usage().entries).toBe(0);
+  });
+
+  it('removes evicted keys from the tag index', async () => {
+    const store = memoryStore({ maxEntries: 2, clock: clock.now });
+    await store.set('a', entry('a', 1, ['ta']));
+    await store.set('b', entry('b', 1, ['tb']));
+    await store.set('c', entry('c', 1, ['tc']));
+    // 'a' was evicted: its tag is gone from the index, not leaked.
+    expect(store.usage().tags).toBe(2);
+    expect(await store.invalidateTags(['ta'], 'delete', clock.now())).toBe(0);
+  });
+
+  it('removes overwritten and deleted entries from the tag index', async () => {
+    const store = memoryStore({ clock: clock.now });
+    await store.set('a', entry('a', 1, ['one', 'two']));
+    await store.set('a', entry('a', 1, ['three']));
+    expect(store.usage().tags).toBe(1);
+    await store.delete(['a']);
+    expect(store.usage().tags).toBe(0);
+  });
+
+  it('counts the estimated size of data values', async () => {
+    const store = memoryStore({ maxBytes: 5_000, clock: clock.now });
+    const now = clock.now();
+    const big: CacheEntry = { ...entry('v', 0), response: undefined, value: 'x'.repeat(4_000) };
+    expect(await store.set('v', big)).toBe(false);
+    expect(await store.set('small', { ...big, key: 'small', value: 'tiny', storedAt: now })).toBe(true);
+  });
+
+  it('reports l1 hits and misses', async () => {
+    const store = memoryStore({ clock: clock.now });
+    await store.set('a', entry('a', 1));
+    await store.get('a');
+    await store.get('missing');
+    expect(store.stats?.()).toEqual({ l1: { hits: 1, misses: 1, errors: 0 } });
+  });
+
+  it('rejects invalid options naming the option', () => {
+    expect(() => memoryStore({ maxBytes: -1 })).toThrow(/maxBytes/);
+    expect(() => memoryStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+    expect(() => memoryStore({ clock: 5 as unknown as () => number })).toThrow(/clock/);
+  });
+});

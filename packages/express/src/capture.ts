@@ -1,0 +1,165 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
+import { isEndlessStream } from '@routecache/core';
+import { readResponsePolicy } from './response-policy';
+
+/** The response methods below the capture: the answer is sent through them, not through the capture. */
+export interface ResponseWriter {
+  writeHead: ServerResponse['writeHead'];
+  end: ServerResponse['end'];
+}
+
+/** A response being captured as the engine's origin. */
+export interface Capture {
+  /** Resolves with the buffered response when the handler ends it, or with `body: null` once it was streamed through. */
+  readonly result: Promise<OriginResponse>;
+  /** Sends through the layers below the capture (e.g. `compression()` mounted before the cache). */
+  readonly writer: ResponseWriter;
+}
+
+type State = 'buffering' | 'through' | 'done';
+type Callback = (error?: Error | null) => void;
+type Variadic<T> = (...args: unknown[]) => T;
+
+/**
+ * Captures what the rest of the middleware chain writes to `res`, as the engine's origin.
+ *
+ * `writeHead`, `flushHeaders`, `write` and `end` are intercepted on the instance; nothing reaches
+ * the client while buffering. When the body outgrows `ctx.maxBodyBytes`, the handler flushes its
+ * headers, the response is an event stream, or it keeps streaming for `streamTimeoutMs`, the
+ * headers from `ctx.finalizeHeaders()` and the buffered chunks are sent and the rest streams
+ * straight through (`body: null`). In a background run (`ctx.background`) nothing is ever sent:
+ * such a response is dropped instead. Only headers the chain set or changed are captured; the
+ * ones already on `res` (set by earlier middleware) stay out of the cache entry.
+ */
+export function captureResponse(res: ServerResponse, ctx: OriginContext, streamTimeoutMs: number): Capture {
+  const below = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+  const before = res.getHeaders();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let state: State = 'buffering';
+  let timer: NodeJS.Timeout | undefined;
+  let settle!: (response: OriginResponse) => void;
+  let fail!: (error: Error) => void;
+  const result = new Promise<OriginResponse>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+
+  const finish = (body: Uint8Array | null, headers: ResponseHeaders): void => {
+    state = body === null && !ctx.background ? 'through' : 'done';
+    clearTimeout(timer);
+    res.off('close', onClose);
+    const policy = readResponsePolicy(res);
+    settle({ status: res.statusCode, headers, body, ...(policy && { policy }) });
+  };
+  const streamThrough = (): void => {
+    if (state !== 'buffering') return;
+    const captured = takeHeaders(res, before);
+    if (ctx.background) {
+      finish(null, captured);
+      res.emit('close'); // a background response has no client: tell the handler to stop
+      return;
+    }
+    finish(null, captured);
+    const headers = ctx.finalizeHeaders(res.statusCode, captured);
+    (below.writeHead as Variadic<ServerResponse>).call(res, res.statusCode, headers as OutgoingHttpHeaders);
+    for (const chunk of chunks.splice(0)) (below.write as Variadic<boolean>).call(res, chunk);
+  };
+  const take = (chunk: unknown, encoding: unknown): boolean => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return true;
+    const bytes = toBuffer(chunk, encoding);
+    if (size + bytes.byteLength > ctx.maxBodyBytes) return false;
+    if (timer === undefined) timer = setTimeout(streamThrough, streamTimeoutMs).unref();
+    chunks.push(bytes);
+    size += bytes.byteLength;
+    return true;
+  };
+  function onClose(): void {
+    if (state !== 'buffering') return;
+    state = 'done';
+    clearTimeout(timer);
+    fail(new Error('The client closed the connection before the response ended'));
+  }
+  res.once('close', onClose);
+
+  res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+    if (state === 'through') return (below.writeHead as Variadic<ServerResponse>).call(this, status, ...rest);
+    if (state === 'done') return this;
+    this.statusCode = status;
+    if (typeof rest[0] === 'string') this.statusMessage = rest[0];
+    setHeaders(this, typeof rest[0] === 'string' ? rest[1] : rest[0]);
+    if (isEndlessStream(contentType(this))) streamThrough();
+    return this;
+  } as ServerResponse['writeHead'];
+  res.flushHeaders = function flushHeaders(this: ServerResponse) {
+    streamThrough();
+    if (state === 'through') below.flushHeaders.call(this);
+  };
+  res.write = function write(this: ServerResponse, ...args: unknown[]) {
+    const [chunk, encoding, callback] = args;
+    if (state === 'buffering' && (isEndlessStream(contentType(this)) || !take(chunk, encoding))) {
+      streamThrough();
+    }
+    if (state === 'through') return (below.write as Variadic<boolean>).apply(this, args);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done as Callback);
+    return true;
+  } as ServerResponse['write'];
+  res.end = function end(this: ServerResponse, ...args: unknown[]) {
+    const [chunk, encoding] = args;
+    if (state === 'buffering') {
+      if (take(chunk, encoding)) finish(concat(chunks, size), takeHeaders(this, before));
+      else streamThrough();
+    }
+    if (state === 'through') return (below.end as Variadic<ServerResponse>).apply(this, args);
+    const done = args.find((arg) => typeof arg === 'function');
+    if (done !== undefined) this.once('finish', done as Callback);
+    return this;
+  } as ServerResponse['end'];
+
+  return { result, writer: below };
+}
+
+/** The headers the chain set or changed since `before`; `res` is put back to `before` for the answer. */
+function takeHeaders(res: ServerResponse, before: OutgoingHttpHeaders): ResponseHeaders {
+  const headers: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value === undefined || sameValue(value, before[name])) continue;
+    headers[name] = Array.isArray(value) ? value.map(String) : String(value);
+    if (before[name] === undefined) res.removeHeader(name);
+    else res.setHeader(name, before[name]);
+  }
+  return headers;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+function setHeaders(res: ServerResponse, headers: unknown): void {
+  if (Array.isArray(headers)) {
+    // Node also accepts a flat [name, value, name, value…] list.
+    for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(String(headers[i]), headers[i + 1]);
+  } else if (headers !== null && typeof headers === 'object') {
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+  }
+}
+
+function contentType(res: ServerResponse): string | undefined {
+  const value = res.getHeader('content-type');
+  return value === undefined ? undefined : String(value);
+}
+
+function toBuffer(chunk: unknown, encoding: unknown): Buffer {
+  if (typeof chunk === 'string')
+    return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (Buffer.isBuffer(chunk)) return chunk;
+  const view = chunk as ArrayBufferView;
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+function concat(chunks: Buffer[], size: number): Uint8Array {
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}

@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CacheRequest } from '@routecache/core';
+import type { Request } from 'express';
+
+/**
+ * Translates an Express request into the engine's `CacheRequest`.
+ *
+ * The host is the `Host` header; `X-Forwarded-Host` is used only when the app trusts the proxy
+ * that sent it (`app.set('trust proxy', …)`), as Express's own `req.host` does. The URL is
+ * `req.originalUrl`, so routers mounted on a path are keyed by the full URL.
+ */
+export function toCacheRequest(
+  req: Request,
+  route: string | undefined,
+  params: Readonly<Record<string, string>> | undefined = req.params as Record<string, string>,
+): CacheRequest {
+  const headers = req.headers;
+  return {
+    method: req.method,
+    host: requestHost(req),
+    url: req.originalUrl,
+    headers: (name) => joinHeader(headers[name]),
+    params,
+    hasBody: hasBody(headers),
+    route,
+  };
+}
+
+/** `Host`, or the first `X-Forwarded-Host` when the app trusts the immediate peer (Express 5 `req.host` semantics). */
+export function requestHost(req: Request): string {
+  const forwarded = req.headers['x-forwarded-host'];
+  if (typeof forwarded === 'string' && forwarded !== '') {
+    const trust = req.app.get('trust proxy fn') as
+      | ((address: string | undefined, hop: number) => boolean)
+      | undefined;
+    if (trust?.(req.socket.remoteAddress, 0)) return (forwarded.split(',')[0] ?? '').trim();
+  }
+  return req.headers.host ?? '';
+}
+
+/** True when the request carries a body: `Transfer-Encoding`, or a `Content-Length` above 0 (RFC 9112 §6.3). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length !== '' && Number(length) !== 0;
+}
+
+function joinHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

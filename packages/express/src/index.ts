@@ -1,0 +1,2 @@
+export { setResponsePolicy } from './response-policy';
+export { type RouteCacheMiddleware, type RouteCacheOptions, routeCache } from './route-cache';

@@ -1,0 +1,71 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Application, Request, Response } from 'express';
+
+/**
+ * Prepares a request for a run of its handler as the engine's origin:
+ * - the URL (`req.url`, `req.originalUrl`, and Express 4's pre-parsed `req.query`) gets the
+ *   query the engine keyed on, so dropped parameters are invisible to the handler;
+ * - the client's validators are hidden, so the handler (Express `req.fresh`, `res.sendFile`)
+ *   always produces the full response; the engine answers the 304 itself (RFC 9110 §13.2.1);
+ * - Express's own ETag (`etag` setting, `res.sendFile`'s) is off: the engine computes the ETag
+ *   once, when it stores the entry. A handler's explicit `ETag` header is kept.
+ */
+export function prepareOriginRequest(req: Request, res: Response, url: string): void {
+  rewriteQuery(req, url);
+  req.headers = withoutValidators(req.headers);
+  Object.defineProperty(res, 'app', { configurable: true, get: appWithoutEtag });
+  // Express 4's res.sendFile ignores the `etag` setting: turn its ETag off unless asked for.
+  const sendFile = res.sendFile;
+  res.sendFile = function sendFileWithoutEtag(
+    this: Response,
+    path: string,
+    options?: unknown,
+    callback?: unknown,
+  ) {
+    if (typeof options === 'function') return sendFile.call(this, path, { etag: false }, options as never);
+    return sendFile.call(this, path, { etag: false, ...(options as object) }, callback as never);
+  } as Response['sendFile'];
+}
+
+/** A copy of `headers` without the conditional headers the engine evaluates itself. */
+export function withoutValidators(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers['if-none-match'] === undefined && headers['if-modified-since'] === undefined) return headers;
+  const copy = { ...headers };
+  delete copy['if-none-match'];
+  delete copy['if-modified-since'];
+  return copy;
+}
+
+function rewriteQuery(req: Request, url: string): void {
+  const query = url.slice(queryStart(url));
+  if (req.originalUrl.slice(queryStart(req.originalUrl)) === query) return;
+  req.url = req.url.slice(0, queryStart(req.url)) + query;
+  req.originalUrl = req.originalUrl.slice(0, queryStart(req.originalUrl)) + query;
+  // Express 4 parses the query once, in its `query` middleware; Express 5 reads it from req.url.
+  if (Object.hasOwn(req, 'query')) {
+    const parse = req.app.get('query parser fn') as ((query: string) => unknown) | undefined;
+    (req as { query: unknown }).query = parse ? parse(query.slice(1)) : {};
+  }
+}
+
+function queryStart(url: string): number {
+  const index = url.indexOf('?');
+  return index === -1 ? url.length : index;
+}
+
+const etaglessApps = new WeakMap<Application, Application>();
+
+/** `res.app` while capturing: the current app (sub-apps included) with its `etag` setting off. */
+function appWithoutEtag(this: Response): Application {
+  const app = (Object.getPrototypeOf(this) as { app: Application }).app;
+  let view = etaglessApps.get(app);
+  if (view === undefined) {
+    const settings = Object.create(app.settings, {
+      etag: { value: false, enumerable: true },
+      'etag fn': { value: undefined, enumerable: true },
+    });
+    view = Object.create(app, { settings: { value: settings } }) as Application;
+    etaglessApps.set(app, view);
+  }
+  return view;
+}

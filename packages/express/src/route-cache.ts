@@ -1,0 +1,98 @@
+import type { CacheOptions, CacheStats, Duration, PolicyInput, RouteCache } from '@routecache/core';
+import { createCache, PolicyError, parseDuration } from '@routecache/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createRouteMatcher, parseRoutes } from './routes-table';
+import { createServe } from './serve';
+
+/** Options of `routeCache()`: the adapter's own, plus every `createCache()` option. */
+export interface RouteCacheOptions extends CacheOptions {
+  /**
+   * An existing cache to use (and share with other adapters or `getOrSet` callers). When set,
+   * the cache-wide options (`store`, `namespace`, …) belong to that cache and may not be given
+   * here; `defaults` still applies to this middleware's routes, over the cache's own defaults.
+   * Default: a new `createCache()` with the other options.
+   */
+  cache?: RouteCache;
+  /**
+   * Policies by route, applied by `app.use(rc)`: keys are `'GET <path>'` with an Express path
+   * pattern (GET also covers HEAD), matched against `req.path` exactly as `app.get(path)` would
+   * match it (path-to-regexp of the installed Express, the app's case and strict routing
+   * settings). The first matching route wins. Unsafe requests (POST, PUT, PATCH, DELETE) to a
+   * matching path also go through the cache, which invalidates that URL's entries on success.
+   * Default: `{}` (only `rc.policy()` routes are cached).
+   */
+  routes?: Record<string, PolicyInput>;
+  /**
+   * How long a response may keep streaming (from its first write) before the cache stops
+   * buffering it and streams it through uncached. Seconds or a duration string.
+   * Default: `1` (one second).
+   */
+  streamTimeout?: Duration;
+}
+
+/** The middleware `routeCache()` returns, with the per-route policy factory and the cache's controls. */
+export interface RouteCacheMiddleware extends RequestHandler {
+  /** Per-route middleware: `app.get(path, rc.policy({ maxAge: 60 }), handler)`. Works without `app.use(rc)`. */
+  policy(input: PolicyInput): RequestHandler;
+  /** Removes (or expires) entries by tag or key; same as `cache.invalidate()`. */
+  invalidate: RouteCache['invalidate'];
+  /** Hits, misses, stale answers… for the whole cache and per route. */
+  stats(): CacheStats;
+  /** The underlying cache (the one passed in as `cache`, when given). */
+  readonly cache: RouteCache;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Express middleware that gives each route a cache policy: correct `Cache-Control` and friends,
+ * ETags and 304s, and a server-side response cache with tags, stampede protection and stale
+ * serving. Express 4 and 5.
+ *
+ * @throws PolicyError naming the option (and the route, for `routes`) when an option is invalid.
+ * @see https://github.com/routecache/routecache/tree/main/packages/express#readme
+ * @example
+ * const rc = routeCache({ routes: { 'GET /api/products/:id': { maxAge: 60, tags: ['products'] } } });
+ * app.use(rc);
+ * app.get('/api/me', rc.policy({ scope: 'private', maxAge: 0, identify: (req) => req.headers('x-user') }), me);
+ * await rc.invalidate({ tags: ['products'] });
+ */
+export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddleware {
+  const { cache: given, routes = {}, streamTimeout = 1, defaults, ...cacheOptions } = options;
+  const conflicting = Object.entries(cacheOptions).find(([, value]) => value !== undefined)?.[0];
+  if (given !== undefined && conflicting !== undefined) {
+    throw new PolicyError(conflicting, 'cannot be combined with `cache`: configure the cache you pass in');
+  }
+  const cache = given ?? createCache({ ...cacheOptions, defaults });
+  const define = (input: PolicyInput) =>
+    cache.definePolicy(given === undefined || defaults === undefined ? input : { ...defaults, ...input });
+  const table = parseRoutes(routes, define);
+  const serve = createServe(cache, parseDuration(streamTimeout, 'streamTimeout') * 1000);
+  const matchRoute = createRouteMatcher(table);
+
+  const middleware = function routeCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const method = req.method;
+    const safe = method === 'GET' || method === 'HEAD';
+    const match = (safe || UNSAFE_METHODS.has(method)) && table.length > 0 ? matchRoute(req) : undefined;
+    if (match === undefined) return void next();
+    const { route, params } = match;
+    serve(req, res, next, route.policy, safe ? route.label : `${method} ${route.path}`, params);
+  } as RouteCacheMiddleware;
+
+  middleware.policy = (input) => {
+    const policy = define(input);
+    return function routeCachePolicy(req, res, next) {
+      const method = req.method;
+      // Other methods (OPTIONS, …) neither use nor change the cache.
+      if (method !== 'GET' && method !== 'HEAD' && !UNSAFE_METHODS.has(method)) return void next();
+      const path = req.route?.path;
+      const label =
+        typeof path === 'string' ? `${method === 'HEAD' ? 'GET' : method} ${req.baseUrl}${path}` : undefined;
+      serve(req, res, next, policy, label);
+    };
+  };
+  middleware.invalidate = (target) => cache.invalidate(target);
+  middleware.stats = () => cache.stats();
+  Object.defineProperty(middleware, 'cache', { value: cache, enumerable: true });
+  return middleware;
+}

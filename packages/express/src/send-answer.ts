@@ -1,0 +1,21 @@
+import type { ServerResponse } from 'node:http';
+import type { CacheAnswer } from '@routecache/core';
+import type { ResponseWriter } from './capture';
+
+/**
+ * Writes the engine's answer to `res`, through `writer` (the methods below a capture, so layers
+ * mounted before the cache such as `compression()` still see it; `res` itself on a hit).
+ * Headers already on `res` (set by earlier middleware) are kept; the answer's headers win.
+ */
+export function sendAnswer(res: ServerResponse, answer: CacheAnswer, writer: ResponseWriter = res): void {
+  if (answer.sent) return;
+  const { status, headers, body } = answer;
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  // RFC 9110 §8.6: no Content-Length on 204 and 304; otherwise it is the length of what is sent.
+  if (body !== null && status !== 204 && status !== 304) res.setHeader('content-length', body.byteLength);
+  (writer.writeHead as (status: number) => void).call(res, status);
+  (writer.end as (body?: Uint8Array) => void).call(
+    res,
+    body === null || body.byteLength === 0 ? undefined : body,
+  );
+}

@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { BEHAVIOUR_CASES } from '../test/behaviour-cases';
+import { createFixture } from '../test/fixtures/app';
+import { behaviourSuite, type FetchLike } from '../test/support/behaviour-suite';
+
+/** Serves `fetch` with @hono/node-server on a free loopback port. */
+async function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+): Promise<{ server: ServerType; base: string }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+      resolve({ server, base: `http://127.0.0.1:${info.port}` });
+    });
+  });
+}
+
+/** A real `fetch` over loopback HTTP to `base`. */
+function httpFetch(base: () => string): FetchLike {
+  return (request) => {
+    const url = new URL(request.url);
+    return fetch(`${base()}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers: request.headers,
+      redirect: 'manual',
+    });
+  };
+}
+
+function close(server: ServerType | undefined): Promise<void> {
+  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+}
+
+describe('over HTTP with @hono/node-server', () => {
+  let withCtx: { server: ServerType; base: string } | undefined;
+  let plain: { server: ServerType; base: string } | undefined;
+
+  beforeAll(async () => {
+    const tracked = createFixture();
+    withCtx = await listen((request, env) => tracked.fetch(request, env));
+    // The plain app.fetch, as most Node apps serve it: no execution context at all.
+    plain = await listen(createFixture().app.fetch);
+  });
+
+  afterAll(async () => {
+    await close(withCtx?.server);
+    await close(plain?.server);
+  });
+
+  behaviourSuite('Node (@hono/node-server, real fetch)', () => httpFetch(() => withCtx!.base));
+
+  // Without an execution context there is no waitUntil for the test to await, so the
+  // background-refresh case (which settles through it) runs only in the suite above.
+  behaviourSuite(
+    'Node (@hono/node-server, plain app.fetch without an execution context)',
+    () => httpFetch(() => plain!.base),
+    BEHAVIOUR_CASES.filter((c) => !c.name.includes('stale-while-revalidate')),
+  );
+});

@@ -1,0 +1,64 @@
+import type { Origin } from '@routecache/core';
+import type { Context, ExecutionContext } from 'hono';
+import { readOriginResponse } from './origin-response';
+
+/** What background refreshes re-dispatch through: a Hono app (`app.fetch`). */
+export interface RefreshApp {
+  fetch(request: Request, env?: unknown, executionCtx?: ExecutionContext): Response | Promise<Response>;
+}
+
+/** Requests created by a refresh, mapped to the callback that receives the handler's response. */
+const refreshes = new WeakMap<Request, (res: Response) => void>();
+
+/** Request headers a refresh drops: it must fetch the full representation (RFC 9110 §13.1). */
+const CONDITIONAL_HEADERS = [
+  'if-none-match',
+  'if-modified-since',
+  'if-match',
+  'if-unmodified-since',
+  'if-range',
+  'range',
+];
+
+/**
+ * When `c` is a refresh's re-dispatched request, runs the rest of the chain and hands the
+ * handler's response to the refresh; true when it did. The marker is a `WeakMap` entry, not a
+ * header, so no client can forge it.
+ */
+export async function runAsRefresh(c: Context, next: () => Promise<void>): Promise<boolean> {
+  const capture = refreshes.get(c.req.raw);
+  if (!capture) return false;
+  await next();
+  capture(c.res);
+  return true;
+}
+
+/**
+ * An `Origin` that re-runs the route detached from the client: `app.fetch()` with a copy of the
+ * request (same env and execution context), whose response is read by our middleware.
+ */
+export function createRefresh(app: RefreshApp, c: Context): Origin {
+  const raw = c.req.raw;
+  const env: unknown = c.env;
+  return async function refreshInBackground(ctx) {
+    const executionCtx = executionCtxOf(c);
+    const headers = new Headers(raw.headers);
+    for (const name of CONDITIONAL_HEADERS) headers.delete(name);
+    const request = new Request(new URL(ctx.url, raw.url), { method: 'GET', headers });
+    let captured: Response | undefined;
+    refreshes.set(request, (res) => {
+      captured ??= res;
+    });
+    const returned = await app.fetch(request, env, executionCtx);
+    return readOriginResponse(captured ?? returned, ctx, () => {});
+  };
+}
+
+/** `c.executionCtx` where the platform has one (workerd, Deno Deploy); it throws elsewhere (Node, Bun). */
+export function executionCtxOf(c: Context): ExecutionContext | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}

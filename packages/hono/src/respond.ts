@@ -1,0 +1,59 @@
+import type { Policy, RouteCache } from '@routecache/core';
+import type { Context, Next } from 'hono';
+import { rewriteRequestUrl, toCacheRequest, toResponse } from './exchange';
+import { readOriginResponse } from './origin-response';
+import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
+
+/** Deleting this (absent) header only makes Hono prepare its response headers. */
+const NO_SUCH_HEADER = 'x-routecache-prepare';
+
+/** The policy a request falls under, with its stats label and route parameters. */
+export interface RouteTarget {
+  policy: Policy;
+  /** Label for per-route stats, e.g. `'GET /api/products/:id'`. */
+  route: string;
+  params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Hands one request to `cache.handle()` and sends its answer. Everything the handler needs to
+ * see is read or rewritten before `next()`; `c.res` is read after it.
+ */
+export async function respond(
+  c: Context,
+  next: Next,
+  target: RouteTarget,
+  cache: RouteCache,
+  app: RefreshApp | undefined,
+): Promise<Response | undefined> {
+  let handlerRan = false;
+  const replaceResponse = (res: Response): void => {
+    // Clearing first stops Hono from merging the handler's headers back into ours.
+    c.res = undefined;
+    c.res = res;
+  };
+
+  const answer = await cache.handle(
+    toCacheRequest(c, target.route, target.params),
+    target.policy,
+    async function runHandler(ctx) {
+      rewriteRequestUrl(c, ctx.url);
+      // Makes `c.text()` build its Response with an explicit Content-Type: Bun hides the implicit
+      // one of `new Response(string)` from `res.headers`, so it would be lost from the entry.
+      c.header(NO_SUCH_HEADER, undefined);
+      handlerRan = true;
+      await next();
+      return readOriginResponse(c.res, ctx, replaceResponse);
+    },
+    {
+      refresh: app ? createRefresh(app, c) : undefined,
+      // Looked up only when there is background work: on Node `c.executionCtx` throws.
+      waitUntil: (promise) => executionCtxOf(c)?.waitUntil(promise),
+    },
+  );
+  if (answer.sent) return undefined;
+  const res = toResponse(answer);
+  if (!handlerRan) return res;
+  replaceResponse(res);
+  return undefined;
+}

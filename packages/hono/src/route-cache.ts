@@ -1,0 +1,109 @@
+import {
+  type CacheOptions,
+  type CacheStats,
+  createCache,
+  type PolicyInput,
+  type RouteCache,
+} from '@routecache/core';
+import type { MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes, routePath } from 'hono/route';
+import type { RefreshApp } from './refresh';
+import { runAsRefresh } from './refresh';
+import { respond } from './respond';
+import { compileRouteTable } from './route-table';
+
+/** `routeCache()` options: the cache's own options plus the adapter's. */
+export interface RouteCacheOptions extends CacheOptions {
+  /**
+   * An existing cache to use (shared with other adapters or `getOrSet` callers). When given,
+   * the cache options below (`store`, `namespace`, …) are ignored; `defaults` still apply to
+   * the policies declared through this adapter.
+   * @default a new `createCache(options)` on `memoryStore()`
+   */
+  cache?: RouteCache;
+  /**
+   * Policies by route, applied by `rc.middleware()`: `{ 'GET /api/products/:id': { maxAge: 60 } }`.
+   * Keys use Hono's path syntax (`:param`, `*`, `:id{[0-9]+}`) with an optional `GET`; the first
+   * declared match wins, and a route with its own `rc.policy()` uses that one instead.
+   * @default {}
+   */
+  routes?: Record<string, PolicyInput>;
+  /**
+   * The Hono app, so stale-while-revalidate refreshes run in the background (re-dispatched
+   * through `app.fetch` with the request's env and execution context). Without it, a stale
+   * entry within `staleWhileRevalidate` is still served at once, and the next request after
+   * the grace window refreshes in the foreground.
+   * @default undefined (no background refresh)
+   */
+  app?: RefreshApp;
+}
+
+/** What `routeCache()` returns. */
+export interface HonoRouteCache {
+  /** Middleware applying the `routes` table: `app.use('*', rc.middleware())`. */
+  middleware(): MiddlewareHandler;
+  /** Middleware for one route: `app.get('/x', rc.policy({ maxAge: 60 }), handler)`. Throws `PolicyError` now if invalid. */
+  policy(input: PolicyInput): MiddlewareHandler;
+  /** Removes (or expires) entries by tag or key; the core's `invalidate()`. */
+  invalidate: RouteCache['invalidate'];
+  /** Hits, misses, stale, bypass… overall and per route. */
+  stats(): CacheStats;
+  /** The underlying cache (the one passed in `cache`, when given). */
+  readonly cache: RouteCache;
+}
+
+/**
+ * A response cache for Hono on every runtime (Node, Bun, Deno, Cloudflare Workers): declare a
+ * policy per route and get Cache-Control, ETags and 304s, a server-side cache, tags and stale
+ * serving. All decisions are taken by `@routecache/core`; this adapter only translates.
+ *
+ * @see https://github.com/routecache/routecache/tree/main/packages/hono#readme
+ * @example
+ * const app = new Hono();
+ * const rc = routeCache({ app, routes: { 'GET /api/products/:id': { maxAge: 60, tags: ['products'] } } });
+ * app.use('*', rc.middleware());
+ * app.get('/about', rc.policy({ maxAge: '1h' }), (c) => c.text('about'));
+ * app.post('/api/products/:id', async (c) => { await rc.invalidate({ tags: ['products'] }); return c.body(null, 204); });
+ */
+export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
+  const { cache: given, routes = {}, app, ...cacheOptions } = options;
+  const cache = given ?? createCache(cacheOptions);
+  const defaults = given ? cacheOptions.defaults : undefined;
+  const define = (input: PolicyInput) => cache.definePolicy(defaults ? { ...defaults, ...input } : input);
+  const table = compileRouteTable(routes, define);
+  /** The handlers `policy()` created, so `middleware()` leaves their routes to them. */
+  const policyHandlers = new WeakSet<object>();
+
+  return {
+    middleware(): MiddlewareHandler {
+      return createMiddleware(async function routeCacheMiddleware(c, next) {
+        if (await runAsRefresh(c, next)) return;
+        const target = table.match(c.req.path);
+        if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
+        return respond(c, next, target, cache, app);
+      });
+    },
+
+    policy(input: PolicyInput): MiddlewareHandler {
+      const policy = define(input);
+      const handler = createMiddleware(async function routeCachePolicy(c, next) {
+        if (await runAsRefresh(c, next)) return;
+        const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+        return respond(
+          c,
+          next,
+          { policy, route: `${method} ${routePath(c)}`, params: c.req.param() },
+          cache,
+          app,
+        );
+      });
+      policyHandlers.add(handler);
+      return handler;
+    },
+
+    invalidate: (target) => cache.invalidate(target),
+    stats: () => cache.stats(),
+    cache,
+  };
+}

@@ -1,0 +1,65 @@
+import { type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { TrieRouter } from 'hono/router/trie-router';
+import type { RouteTarget } from './respond';
+
+/** The `routes` option compiled for matching with Hono's own path syntax (`:id`, `*`, `{regex}`). */
+export interface RouteTable {
+  /** The first declared route matching `path` (every method is matched against the GET routes). */
+  match(path: string): RouteTarget | undefined;
+}
+
+const ROUTE_KEY = /^(?:(GET|HEAD)\s+)?(\/\S*)$/i;
+
+/**
+ * Compiles `{ 'GET /api/products/:id': { maxAge: 60 } }`. A key is a path, optionally after
+ * `GET` (HEAD is answered from GET); policies are validated now, and a bad key or policy throws
+ * `PolicyError` naming `routes["<key>"]`.
+ */
+export function compileRouteTable(
+  routes: Readonly<Record<string, PolicyInput>>,
+  define: (input: PolicyInput) => Policy,
+): RouteTable {
+  const router = new TrieRouter<[number, Omit<RouteTarget, 'params'>]>();
+  let order = 0;
+  for (const [key, input] of Object.entries(routes)) {
+    const parsed = ROUTE_KEY.exec(key.trim());
+    if (!parsed)
+      throw new PolicyError(`routes["${key}"]`, 'expected "GET /path" or "/path" (Hono path syntax)');
+    const path = parsed[2]!;
+    let policy: Policy;
+    try {
+      policy = define(input);
+    } catch (error) {
+      if (error instanceof PolicyError)
+        throw new PolicyError(
+          `routes["${key}"].${error.field}`,
+          error.message.replace(/^Invalid policy field "[^"]*": /, ''),
+        );
+      throw error;
+    }
+    router.add('GET', path, [order++, { policy, route: `GET ${path}` }]);
+  }
+  return {
+    match(path) {
+      const [matches] = router.match('GET', path) as [
+        [[number, Omit<RouteTarget, 'params'>], Record<string, string>][],
+      ];
+      let best: [[number, Omit<RouteTarget, 'params'>], Record<string, string>] | undefined;
+      for (const m of matches) if (!best || m[0][0] < best[0][0]) best = m;
+      return best && { ...best[0][1], params: decodeParams(best[1]) };
+    },
+  };
+}
+
+function decodeParams(params: Record<string, string>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const name in params) {
+    const value = params[name]!;
+    try {
+      decoded[name] = decodeURIComponent(value);
+    } catch {
+      decoded[name] = value;
+    }
+  }
+  return decoded;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BEHAVIOUR_CASES,
+  type BehaviourCase,
+  type HeaderExpectation,
+  type Seen,
+  type Step,
+} from '../behaviour-cases';
+
+/** Sends one request to the app under test; paths are relative (`/api/x`). */
+export type FetchLike = (request: Request) => Promise<Response>;
+
+/**
+ * Registers the shared behaviour cases against `getFetch()` (read when each test runs);
+ * `cases` narrows them for a runtime that cannot run some (say which and why at the call).
+ */
+export function behaviourSuite(
+  runtime: string,
+  getFetch: () => FetchLike,
+  cases: readonly BehaviourCase[] = BEHAVIOUR_CASES,
+): void {
+  describe(`behaviour on ${runtime}`, () => {
+    for (const testCase of cases) {
+      it(testCase.name, async () => {
+        const history: Seen[] = [];
+        for (const [index, step] of testCase.steps.entries()) {
+          const seen = await send(getFetch(), step, history);
+          check(
+            step,
+            seen,
+            history,
+            `${testCase.name}, step ${index + 1} (${step.method ?? 'GET'} ${step.path})`,
+          );
+          history.push(seen);
+        }
+      });
+    }
+  });
+}
+
+async function send(fetchLike: FetchLike, step: Step, history: Seen[]): Promise<Seen> {
+  const headers = typeof step.headers === 'function' ? step.headers(history) : (step.headers ?? {});
+  const res = await fetchLike(
+    new Request(new URL(step.path, 'http://fixture.test'), { method: step.method ?? 'GET', headers }),
+  );
+  const bytes = await readBody(res, step.read ?? 'full');
+  return { status: res.status, headers: res.headers, body: new TextDecoder().decode(bytes), bytes };
+}
+
+async function readBody(res: Response, read: 'full' | 'first-chunk'): Promise<Uint8Array> {
+  if (read === 'full' || res.body === null) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return value ?? new Uint8Array(0);
+}
+
+function check(step: Step, seen: Seen, history: Seen[], where: string): void {
+  expect(seen.status, where).toBe(step.status);
+  for (const [name, expected] of Object.entries(step.expectHeaders ?? {})) {
+    expectHeader(seen.headers.get(name), expected, `${where}: header ${name}`);
+  }
+  const body = typeof step.body === 'function' ? step.body(history) : step.body;
+  if (typeof body === 'string') expect(seen.body, where).toBe(body);
+  else if (body instanceof RegExp) expect(seen.body, where).toMatch(body);
+  if (step.bodyLength !== undefined) expect(seen.bytes.byteLength, where).toBe(step.bodyLength);
+}
+
+function expectHeader(actual: string | null, expected: HeaderExpectation, where: string): void {
+  if (expected === null) expect(actual, where).toBeNull();
+  else if (expected === true) expect(actual, where).not.toBeNull();
+  else if (typeof expected === 'string') expect(actual, where).toBe(expected);
+  else expect(actual ?? '', where).toMatch(expected);
+}

@@ -1,0 +1,2 @@
+export { CachePolicy } from './cache-policy.decorator';
+export { NoCache } from './no-cache.decorator';

@@ -1,0 +1,1 @@
+export type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './route-cache-module-options.interface';

@@ -1,0 +1,214 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+  StreamableFile,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type {
+  CacheAnswer,
+  CacheRequest,
+  Origin,
+  OriginContext,
+  OriginResponse,
+  Policy,
+  ResponseHeaders,
+  RouteCache,
+} from '@routecache/core';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { ROUTE_CACHE } from './route-cache.constants';
+import { RouteCacheExplorer } from './route-cache.explorer';
+import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
+import {
+  type PlatformResponse,
+  readHeaders,
+  writeHeaders,
+  writeStatus,
+} from './utils/platform-response.util';
+import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
+import type { Platform } from './utils/response-body.util';
+import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
+
+/** State of one request shared by its origin runs and the answer. */
+interface Exchange {
+  readonly req: PlatformRequest;
+  readonly res: PlatformResponse;
+  readonly route: RouteMetadata;
+  readonly request: CacheRequest;
+  readonly policy: Policy;
+  /** Headers read off the response by the foreground run: those the engine drops are removed. */
+  handlerHeaders?: ResponseHeaders;
+  /** A body the foreground run streamed through (too large, or a stream): Nest sends it. */
+  streamed?: { value: unknown };
+}
+
+/**
+ * Full-response caching for Nest routes with a `@CachePolicy()`. It translates the request for
+ * the engine (`RouteCache.handle()`), runs the handler as the engine's origin (serializing its
+ * result the way the platform would, with the status and headers Nest and the handler set),
+ * then writes the engine's answer on the platform response and hands Nest the body to send.
+ * Every caching decision is the engine's. Works on Express and Fastify.
+ *
+ * Override the `protected` hooks to change which routes and requests are cached.
+ */
+@Injectable()
+export class RouteCacheInterceptor implements NestInterceptor {
+  protected readonly logger: Logger = new Logger('RouteCache');
+  private readonly warned = new WeakSet<Function>();
+
+  constructor(
+    @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
+    @Inject(RouteCacheExplorer) protected readonly explorer: RouteCacheExplorer,
+    @Inject(HttpAdapterHost) protected readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // GraphQL, WebSocket and microservice contexts pass through untouched.
+    if (context.getType() !== 'http') return next.handle();
+    const policy = this.getPolicy(context);
+    if (!policy || !this.isRequestCacheable(context)) return next.handle();
+    return from(this.respond(context, next, policy));
+  }
+
+  /** The route's policy: its method's `@CachePolicy()`, else its controller's; none passes it through. */
+  protected getPolicy(context: ExecutionContext): Policy | undefined {
+    return this.explorer.policyOf(context.getHandler(), context.getClass());
+  }
+
+  /**
+   * False for routes whose response is sent another way: a bare `@Res()` / `@Next()` (the
+   * handler sends it; warned once per route), `@Sse()` and `@Render()`.
+   */
+  protected isRequestCacheable(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const route = readRouteMetadata(context.getClass(), handler);
+    if (route.sendsItself) {
+      if (!this.warned.has(handler)) {
+        this.warned.add(handler);
+        this.logger.warn(
+          `${context.getClass().name}.${handler.name}() injects @Res() without { passthrough: true }, so it sends its own response: it is not cached. Use @Res({ passthrough: true }) to cache it.`,
+        );
+      }
+      return false;
+    }
+    return !route.notCacheable;
+  }
+
+  /** The request as the engine sees it. */
+  protected toCacheRequest(context: ExecutionContext): CacheRequest {
+    const req = context.switchToHttp().getRequest<PlatformRequest>();
+    const headers = req.raw?.headers ?? req.headers;
+    const routePath = typeof req.route?.path === 'string' ? req.route.path : req.routeOptions?.url;
+    return {
+      method: req.method,
+      host: String(headers.host ?? ''),
+      url: req.originalUrl ?? req.url,
+      headers: (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      params: req.params ?? {},
+      hasBody: Number(headers['content-length']) > 0 || headers['transfer-encoding'] !== undefined,
+      route: routePath ? `${req.method} ${routePath}` : undefined,
+    };
+  }
+
+  /**
+   * The value Nest sends for an answer (status and headers are already on the response): the
+   * body as a `StreamableFile`, which both platforms send byte for byte and which other
+   * interceptors (`ClassSerializerInterceptor`) leave alone; `{ url, statusCode }` on
+   * `@Redirect()` routes; nothing for an empty body.
+   */
+  protected toNestResult(answer: CacheAnswer, route: RouteMetadata): unknown {
+    if (route.redirect) return { url: answer.headers.location, statusCode: answer.status };
+    if (!answer.body || answer.body.byteLength === 0) return undefined;
+    return new StreamableFile(answer.body);
+  }
+
+  private platform(): Platform {
+    return this.adapterHost.httpAdapter?.getType() ?? 'express';
+  }
+
+  private async respond(context: ExecutionContext, next: CallHandler, policy: Policy): Promise<unknown> {
+    const http = context.switchToHttp();
+    const exchange: Exchange = {
+      req: http.getRequest<PlatformRequest>(),
+      res: http.getResponse<PlatformResponse>(),
+      route: readRouteMetadata(context.getClass(), context.getHandler()),
+      request: this.toCacheRequest(context),
+      policy,
+    };
+    const origin =
+      (background: boolean): Origin =>
+      (ctx) =>
+        this.runHandler(exchange, next, ctx, background);
+    // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
+    // the same request. Handlers that set status or headers through `@Res({ passthrough })`
+    // cannot be run detached from their response: the next request refreshes in the foreground.
+    const answer = await this.cache.handle(exchange.request, policy, origin(false), {
+      refresh: exchange.route.usesResponse ? undefined : origin(true),
+    });
+    if (answer.sent) return exchange.streamed?.value;
+    writeStatus(exchange.res, answer.status);
+    writeHeaders(exchange.res, answer.headers, exchange.handlerHeaders);
+    return this.toNestResult(answer, exchange.route);
+  }
+
+  /** The engine's origin: runs the handler and reads what the platform would send. */
+  private async runHandler(
+    exchange: Exchange,
+    next: CallHandler,
+    ctx: OriginContext,
+    background: boolean,
+  ): Promise<OriginResponse> {
+    const { req, res, route } = exchange;
+    if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
+    // Detached from the response, a run sees the status and headers Nest sets before handlers.
+    const readHead = (): ResponseHead =>
+      background
+        ? staticResponseHead(route, exchange.request.method)
+        : { status: res.statusCode, headers: readHeaders(res) };
+    let value: unknown;
+    try {
+      value = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (error) {
+      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers);
+      if (negative) return negative;
+      // The exception filters send the error; the engine decides its caching headers.
+      const status = error instanceof HttpException ? error.getStatus() : 500;
+      if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res)));
+      throw error;
+    }
+    const head = readHead();
+    if (!background) exchange.handlerHeaders = head.headers;
+    const result = await readHandlerResult(value, head, route, this.platform(), ctx.maxBodyBytes);
+    if (result.buffered) return result.response;
+    return this.streamThrough(exchange, ctx, background, result.status, result.headers, result.value);
+  }
+
+  /**
+   * A body the cache cannot buffer (over `maxBodyBytes`, or a stream): in the foreground its
+   * final headers go on the response and Nest streams it; a background run drops it.
+   */
+  private streamThrough(
+    exchange: Exchange,
+    ctx: OriginContext,
+    background: boolean,
+    status: number,
+    headers: ResponseHeaders,
+    value: unknown,
+  ): OriginResponse {
+    if (background) {
+      const stream = value instanceof StreamableFile ? value.getStream() : value;
+      (stream as { destroy?: () => void }).destroy?.();
+    } else {
+      writeHeaders(exchange.res, ctx.finalizeHeaders(status, headers), exchange.handlerHeaders);
+      exchange.streamed = { value };
+    }
+    return { status, headers, body: null };
+  }
+}

@@ -1,0 +1,95 @@
+import { Readable } from 'node:stream';
+import { StreamableFile } from '@nestjs/common';
+
+/** The platform Nest runs on, as `HttpAdapterHost.httpAdapter.getType()` names it. */
+export type Platform = 'express' | 'fastify' | (string & {});
+
+/** A handler's return value serialized the way the platform would have sent it. */
+export interface SerializedBody {
+  body: Uint8Array;
+  /** `Content-Type` the platform adds when the handler set none. */
+  contentType: string | undefined;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const encoder = new TextEncoder();
+
+/**
+ * True for what Nest streams rather than serializes: Node streams, web `ReadableStream`s,
+ * async iterables and web `Response`s (Nest ≥ 12). The interceptor passes them through.
+ */
+export function isStreamingValue(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.prototype.toString.call(value) === '[object Response]') return true;
+  const candidate = value as { [Symbol.asyncIterator]?: unknown; then?: unknown };
+  return typeof candidate[Symbol.asyncIterator] === 'function' && typeof candidate.then !== 'function';
+}
+
+/**
+ * Serializes a plain handler result exactly as Nest's adapter does: Express `res.json()` for
+ * objects (Buffers included) and `res.send(String(v))` (HTML type) for other values; Fastify
+ * sends strings as `text/plain`, Buffers as they are, everything else as JSON.
+ */
+export function serializeBody(value: unknown, platform: Platform): SerializedBody {
+  if (value === undefined || value === null) return { body: new Uint8Array(0), contentType: undefined };
+  if (platform === 'fastify') {
+    if (typeof value === 'string')
+      return { body: encoder.encode(value), contentType: 'text/plain; charset=utf-8' };
+    if (value instanceof Uint8Array) return { body: value, contentType: 'application/octet-stream' };
+    return { body: encoder.encode(JSON.stringify(value)), contentType: JSON_TYPE };
+  }
+  if (typeof value === 'object')
+    return { body: encoder.encode(JSON.stringify(value)), contentType: JSON_TYPE };
+  return { body: encoder.encode(String(value)), contentType: 'text/html; charset=utf-8' };
+}
+
+/** The headers a `StreamableFile` adds when the handler set none (type, disposition). */
+export function streamableHeaders(file: StreamableFile): Record<string, string | string[]> {
+  const { type, disposition } = file.getHeaders();
+  const headers: Record<string, string | string[]> = {};
+  if (type !== undefined) headers['content-type'] = type;
+  if (disposition !== undefined) headers['content-disposition'] = disposition;
+  return headers;
+}
+
+/** A `StreamableFile` read up to a limit: its whole body, or the start of an over-long one. */
+export type ReadFile = { complete: true; body: Uint8Array } | { complete: false; file: StreamableFile };
+
+/**
+ * Buffers a `StreamableFile` while it fits in `maxBytes` (checked while reading). An over-long
+ * one comes back as a new file that replays what was read and streams the rest.
+ */
+export async function readStreamableFile(file: StreamableFile, maxBytes: number): Promise<ReadFile> {
+  const iterator = (file.getStream() as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { complete: true, body: concat(chunks, size) };
+    const chunk = typeof next.value === 'string' ? encoder.encode(next.value) : next.value;
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > maxBytes) break;
+  }
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield* chunks;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield next.value as Uint8Array;
+  }
+  const { type, disposition, length } = file.getHeaders();
+  return {
+    complete: false,
+    file: new StreamableFile(Readable.from(replay()), { type, disposition, length }),
+  };
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
