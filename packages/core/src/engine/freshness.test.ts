@@ -53,8 +53,10 @@ describe('canServeOnError', () => {
 });
 
 describe('getRemainingTtl', () => {
-  it('counts whole seconds left, and negative seconds once stale', () => {
-    expect(getRemainingTtl(entry(), T - 42_500)).toBe(42);
+  it('counts whole seconds left (ttl + Age = lifetime), and negative seconds once stale', () => {
+    // 17.5 s after storing a 60 s entry: Age says 17, so ttl says 43.
+    expect(getRemainingTtl(entry(), T - 42_500)).toBe(43);
+    expect(getRemainingTtl(entry(), T - 60_000 + 1)).toBe(60);
     expect(getRemainingTtl(entry(), T)).toBe(0);
     expect(getRemainingTtl(entry(), T + 500)).toBe(-1);
     expect(getRemainingTtl(entry(), T + 12_000)).toBe(-12);

@@ -27,8 +27,14 @@ export function canServeOnError(freshness: Freshness): boolean {
  * Remaining freshness in whole seconds, negative once stale (RFC 9211 §2.3 `ttl`).
  */
 export function getRemainingTtl(entry: CacheEntry, now: number): number {
+  // Whole seconds consistent with `Age` (RFC 9111 §5.1, rounded down): ttl + Age = the lifetime,
+  // so a fresh miss says ttl=300 for a 300 s lifetime, not 299 a millisecond later.
+  // Once stale: negative, at least -1.
   const ms = entry.freshUntil - now;
-  return ms >= 0 ? Math.floor(ms / 1000) : -Math.ceil(-ms / 1000);
+  if (ms < 0) return -Math.ceil(-ms / 1000);
+  const lifetime = Math.round((entry.freshUntil - entry.storedAt) / 1000);
+  const age = Math.floor((now - Math.min(now, entry.storedAt)) / 1000);
+  return Math.max(0, lifetime - age);
 }
 
 /**
