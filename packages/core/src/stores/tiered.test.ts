@@ -114,9 +114,16 @@ describe('tieredStore', () => {
     expect(await store.get('missing')).toBeUndefined();
     expect(await store.set('k', entry('k'))).toBe(true); // kept in L1
     expect(await store.get('k')).toBeDefined();
-    expect(await store.delete(['k'])).toBe(1);
-    expect(await store.invalidateTags(['t'], 'delete', clock.now())).toBe(0);
-    expect(store.stats().l2.errors).toBe(4);
+    expect(store.stats().l2.errors).toBe(2);
+    // An invalidation must not look done while L2 may still hold the entries: L1 is cleared,
+    // and the call rejects so invalidate()'s caller learns it.
+    await expect(store.delete(['k'])).rejects.toMatchObject({ code: 'E_STORE' });
+    expect(await l1.get('k')).toBeUndefined();
+    await expect(store.invalidateTags(['t'], 'delete', clock.now())).rejects.toMatchObject({
+      code: 'E_STORE',
+    });
+    await expect(store.expireKeys?.(['k'], clock.now())).rejects.toMatchObject({ code: 'E_STORE' });
+    expect(store.stats().l2.errors).toBe(5);
     expect(logger.warn).toHaveBeenCalledWith(
       'routecache: l2 get failed',
       expect.objectContaining({ layer: 'l2', key: 'missing' }),

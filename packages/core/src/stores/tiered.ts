@@ -1,4 +1,5 @@
 import { parseDuration } from '../duration';
+import { StoreError } from '../errors';
 import type {
   Bus,
   BusMessage,
@@ -100,8 +101,23 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     } catch (error) {
       l2Stats.errors++;
       report(operation, error, context);
-      return { ok: false as const, value: fallback };
+      return { ok: false as const, value: fallback, error };
     }
+  }
+
+  /**
+   * An invalidation must not look done when L2 still holds the entries: after L1 and the bus
+   * did their part, an L2 failure rejects (the engine reports it to `invalidate()`'s caller).
+   */
+  function settleInvalidation(
+    operation: string,
+    shared: { ok: boolean; value: number; error?: unknown },
+  ): number {
+    if (shared.ok) return shared.value;
+    throw new StoreError(`l2 ${operation} failed: the shared entries may still be served`, {
+      store: 'tiered',
+      cause: shared.error,
+    });
   }
 
   /** L1 failures (rare: a memory store does not fail) are counted and ignored. */
@@ -215,32 +231,32 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     },
 
     async delete(keys: readonly string[]): Promise<number> {
-      const [local, shared] = await Promise.all([
+      const [, shared] = await Promise.all([
         onL1(() => l1.delete(keys), 0),
         onL2('delete', () => l2.delete(keys), 0, { keys }),
       ]);
       await publish({ type: 'delete', keys, at: clock() });
-      return shared.ok ? shared.value : local;
+      return settleInvalidation('delete', shared);
     },
 
     async invalidateTags(tags: readonly string[], mode: InvalidationMode, now: number): Promise<number> {
-      const [local, shared] = await Promise.all([
+      const [, shared] = await Promise.all([
         onL1(() => l1.invalidateTags(tags, mode, now), 0),
         onL2('invalidateTags', () => l2.invalidateTags(tags, mode, now), 0, { tags }),
       ]);
       await publish({ type: 'tags', tags, mode, at: now });
-      return shared.ok ? shared.value : local;
+      return settleInvalidation('invalidateTags', shared);
     },
 
     async expireKeys(keys: readonly string[], now: number): Promise<number> {
       const expireIn = (store: Store) =>
         store.expireKeys ? store.expireKeys(keys, now) : store.delete(keys);
-      const [local, shared] = await Promise.all([
+      const [, shared] = await Promise.all([
         onL1(() => expireIn(l1), 0),
         onL2('expireKeys', () => expireIn(l2), 0, { keys }),
       ]);
       await publish({ type: 'expire', keys, at: now });
-      return shared.ok ? shared.value : local;
+      return settleInvalidation('expireKeys', shared);
     },
 
     async clear(): Promise<void> {
