@@ -1,0 +1,105 @@
+/**
+ * The NestJS subjects' apps, written without decorator syntax (plain `.mjs` runs without a
+ * build step; `Reflect.decorate` applies the same decorators TypeScript would). Each
+ * `bench/subjects/nest-<platform>-<variant>.mjs` is one line calling `startNestSubject()`.
+ */
+import 'reflect-metadata';
+import { Controller, Get, Header, Module, UseInterceptors } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { connectRedis, importPackage } from './serve.mjs';
+import { BODY, originCpu, originTimer } from './workload.mjs';
+
+/** Applies class and method decorators the way TypeScript's emitted `__decorate` does. */
+function decorate(target, classDecorators, methods = {}) {
+  for (const [name, decorators] of Object.entries(methods)) {
+    const descriptor = Object.getOwnPropertyDescriptor(target.prototype, name);
+    const result = Reflect.decorate(decorators, target.prototype, name, descriptor);
+    Object.defineProperty(target.prototype, name, result ?? descriptor);
+  }
+  return Reflect.decorate(classDecorators, target);
+}
+
+function constController() {
+  class ConstController {
+    constant() {
+      return BODY;
+    }
+  }
+  return decorate(ConstController, [Controller()], {
+    constant: [Get('/const'), Header('content-type', 'application/json; charset=utf-8')],
+  });
+}
+
+function originController(work, extra = []) {
+  class OriginController {
+    async r() {
+      return work();
+    }
+  }
+  return decorate(OriginController, [Controller()], { r: [Get('/r'), ...extra] });
+}
+
+function module(imports, controllers) {
+  class AppModule {}
+  return decorate(AppModule, [Module({ imports, controllers })]);
+}
+
+/** Builds the root module of one variant. */
+async function buildModule(variant, redisUrl) {
+  switch (variant) {
+    case 'const':
+    case 'const-etag':
+      return { module: module([], [constController()]) };
+    case 'origin-timer':
+      return { module: module([], [originController(originTimer)]) };
+    case 'origin-cpu':
+      return { module: module([], [originController(async () => originCpu())]) };
+    case 'l1-hit':
+    case '304':
+    case 'l2-hit': {
+      const { RouteCacheModule, CachePolicy } = await importPackage('@routecache/nestjs');
+      let options = {};
+      let client;
+      if (variant === 'l2-hit') {
+        const { redisStore } = await importPackage('@routecache/core/redis');
+        client = await connectRedis(redisUrl);
+        options = { store: redisStore({ client, prefix: `routecache-bench:nest-l2:${process.pid}:` }) };
+      }
+      const controller = originController(originTimer, [CachePolicy({ maxAge: 3600 })]);
+      return { module: module([RouteCacheModule.forRoot(options)], [controller]), client };
+    }
+    case 'cache-manager': {
+      const { CacheModule, CacheInterceptor } = await importPackage('@nestjs/cache-manager');
+      const controller = originController(originTimer, [UseInterceptors(CacheInterceptor)]);
+      // cache-manager 7 takes milliseconds.
+      return { module: module([CacheModule.register({ ttl: 3_600_000 })], [controller]) };
+    }
+    default:
+      throw new Error(`unknown Nest variant ${variant}`);
+  }
+}
+
+/**
+ * Starts one Nest variant on one platform. On the Express platform, `const` turns Express's own
+ * ETag off (the ceiling, as for plain Express); every other variant keeps Nest's defaults.
+ */
+export async function startNestSubject({ platform, variant, port, redisUrl }) {
+  const { module: root, client } = await buildModule(variant, redisUrl);
+  let adapter;
+  if (platform === 'fastify') {
+    const { FastifyAdapter } = await importPackage('@nestjs/platform-fastify');
+    adapter = new FastifyAdapter();
+  } else {
+    adapter = new ExpressAdapter();
+    if (variant === 'const') adapter.getInstance().set('etag', false);
+  }
+  const app = await NestFactory.create(root, adapter, { logger: false, abortOnError: false });
+  await app.listen(port, '127.0.0.1');
+  return {
+    close: async () => {
+      await app.close();
+      client?.disconnect();
+    },
+  };
+}

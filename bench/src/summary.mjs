@@ -1,0 +1,103 @@
+/**
+ * Turns per-round figures into the summary the tables print: medians, ranges, per-round ratios
+ * to the framework's baseline, target checks and comparisons with the peers.
+ */
+import { median, range, roundRatios } from './stats.mjs';
+
+/** A figure per round (index = round - 1), `null` where the round is missing or invalid. */
+function perRound(subject, rounds, field = 'rps') {
+  const values = new Array(rounds).fill(null);
+  for (const r of subject?.rounds ?? [])
+    if (r.valid && Number.isFinite(r[field])) values[r.round - 1] = r[field];
+  return values;
+}
+
+/**
+ * Server CPU efficiency per round: requests per CPU-second (1e6 / µs per request). Unlike
+ * req/s it does not drop when other processes take the server's core, so its ratios stay
+ * meaningful on a busy machine.
+ */
+function efficiencyPerRound(subject, rounds) {
+  return perRound(subject, rounds, 'cpuUsPerRequest').map((us) => (us && us > 0 ? 1e6 / us : null));
+}
+
+/**
+ * @param {{ subjects: Array<{ id: string, meta: object, rounds: object[], unavailable?: string }> }} results
+ * @param {number} rounds
+ */
+export function summarize(results, rounds) {
+  const byId = new Map(results.subjects.map((s) => [s.id, s]));
+  const frameworks = [...new Set(results.subjects.map((s) => s.meta.framework))];
+  const platform = results.subjects.find((s) => s.meta.role === 'platform');
+  const groups = [];
+  for (const framework of frameworks) {
+    const members = results.subjects.filter((s) => s.meta.framework === framework);
+    const baseline = members.find((s) => s.meta.baseline);
+    const baselineRounds = perRound(baseline, rounds);
+    const baselineEfficiency = efficiencyPerRound(baseline, rounds);
+    const rows = [];
+    const list = framework === 'node' || !platform ? members : [...members, platform];
+    for (const s of list) {
+      const values = perRound(s, rounds);
+      const valid = values.filter((v) => v !== null);
+      const ratios = roundRatios(values, baselineRounds);
+      const cpuRatios = roundRatios(efficiencyPerRound(s, rounds), baselineEfficiency);
+      const row = {
+        id: s.id,
+        title: s.meta.title,
+        role: s.meta.role,
+        baseline: s === baseline,
+        reference: s.meta.framework !== framework,
+        unavailable: s.unavailable,
+        invalid: s.rounds.filter((r) => !r.valid).map((r) => `round ${r.round}: ${r.problems.join('; ')}`),
+        perRound: values,
+        rps: median(valid),
+        rpsRange: range(valid),
+        p99: median(s.rounds.filter((r) => r.valid && r.p99 !== undefined).map((r) => r.p99)),
+        ratios,
+        ratio: median(ratios),
+        ratioRange: range(ratios),
+        cpuUsPerRequest: median(perRound(s, rounds, 'cpuUsPerRequest').filter((v) => v !== null)),
+        cpuRatio: median(cpuRatios),
+        cpuRatios,
+        foreignCpu: median(s.rounds.filter((r) => r.valid).map((r) => r.foreignCpu)),
+        serverCpu: median(
+          s.rounds.filter((r) => r.valid && Number.isFinite(r.serverCpu)).map((r) => r.serverCpu),
+        ),
+      };
+      if (s.meta.target && s.meta.framework === framework) {
+        const of = s.meta.target.of ?? baseline?.id;
+        const ofSubject = byId.get(of);
+        const value = median(roundRatios(values, perRound(ofSubject, rounds)));
+        const cpuValue = median(
+          roundRatios(efficiencyPerRound(s, rounds), efficiencyPerRound(ofSubject, rounds)),
+        );
+        row.target = {
+          cpuValue,
+          ratio: s.meta.target.ratio,
+          of,
+          value,
+          met: Number.isFinite(value) ? value >= s.meta.target.ratio : undefined,
+          reason: !ofSubject
+            ? `${of ?? 'the baseline'} not in this run`
+            : ofSubject.unavailable
+              ? `${of} not available`
+              : undefined,
+        };
+      }
+      if (s.meta.peers && s.meta.framework === framework) {
+        row.peers = s.meta.peers.map((peerId) => {
+          const peer = byId.get(peerId);
+          const value = median(roundRatios(values, perRound(peer, rounds)));
+          const cpuValue = median(
+            roundRatios(efficiencyPerRound(s, rounds), efficiencyPerRound(peer, rounds)),
+          );
+          return { id: peerId, value, cpuValue, ahead: Number.isFinite(value) ? value > 1 : undefined };
+        });
+      }
+      rows.push(row);
+    }
+    groups.push({ framework, baseline: baseline?.id, rows });
+  }
+  return groups;
+}

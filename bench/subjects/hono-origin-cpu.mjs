@@ -1,0 +1,20 @@
+/** Hono running the uncached origin: ~2 ms CPU, then the document built and sent with `c.json`. */
+import { Hono } from 'hono';
+import { listenHono } from '../src/serve.mjs';
+import { originCpu } from '../src/workload.mjs';
+
+export const meta = {
+  framework: 'hono',
+  title: 'origin, uncached (2 ms CPU)',
+  role: 'origin',
+  path: '/r',
+  expectStatus: 200,
+  expectBody: 'document',
+  handlerRunsEveryRequest: true,
+};
+
+export function start({ port }) {
+  const app = new Hono();
+  app.get('/r', (c) => c.json(originCpu()));
+  return listenHono(app, port);
+}

@@ -1,0 +1,16 @@
+/** NestJS (fastify platform): origin, uncached (2 ms CPU). The app is built in `bench/src/nest-apps.mjs`. */
+import { startNestSubject } from '../src/nest-apps.mjs';
+
+export const meta = {
+  framework: 'nest-fastify',
+  title: 'origin, uncached (2 ms CPU)',
+  role: 'origin',
+  path: '/r',
+  expectStatus: 200,
+  expectBody: 'document',
+  handlerRunsEveryRequest: true,
+};
+
+export function start(options) {
+  return startNestSubject({ ...options, platform: 'fastify', variant: 'origin-cpu' });
+}
