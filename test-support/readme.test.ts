@@ -15,7 +15,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 function snippet(name: string): string {
-  const match = new RegExp('```ts readme-test=' + name + '\\n([\\s\\S]*?)```').exec(README);
+  const match = new RegExp(`\`\`\`ts readme-test=${name}\\n([\\s\\S]*?)\`\`\``).exec(README);
   if (!match?.[1]) throw new Error(`README.md has no "ts readme-test=${name}" block`);
   return match[1];
 }
