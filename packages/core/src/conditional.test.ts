@@ -449,3 +449,17 @@ describe('buildNotModifiedHeaders', () => {
     ).toEqual({ 'last-modified': 'Sat, 01 Jan 2000 00:00:00 GMT', 'cache-control': 'no-cache' });
   });
 });
+
+describe('matchesIfNoneMatch', () => {
+  it('matches an If-None-Match that repeats a valid ETag byte for byte, weak or strong', () => {
+    expect(matchesIfNoneMatch('"a1"', '"a1"')).toBe(true);
+    expect(matchesIfNoneMatch('W/"a1"', 'W/"a1"')).toBe(true);
+    expect(matchesIfNoneMatch('W/"a1"', 'W/"a1"')).toBe(true); // remembered as valid
+  });
+
+  it('does not match an identical value that is not exactly one valid entity-tag', () => {
+    expect(matchesIfNoneMatch('a1', 'a1')).toBe(false);
+    expect(matchesIfNoneMatch('"a1", "b2"', '"a1", "b2"')).toBe(false);
+    expect(matchesIfNoneMatch('"a1', '"a1')).toBe(false);
+  });
+});

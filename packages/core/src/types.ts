@@ -170,6 +170,12 @@ export interface Store {
   /** Short name for stats and logs, e.g. `'memory'`, `'redis'`, `'tiered'`. */
   readonly name: string;
   get(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * Optional synchronous read for in-process stores: the entry when it is at hand right now
+   * (counted as a hit), else `undefined`, and the engine then calls `get` (which counts the miss
+   * or reads a slower layer). Lets an L1 hit skip the promise chain of `get`.
+   */
+  peek?(key: string): CacheEntry | undefined;
   /** Stores the entry until `entry.expiresAt`. Resolves `false` when the race guard dropped it. */
   set(key: string, entry: CacheEntry, options?: StoreSetOptions): Promise<boolean>;
   /** Removes keys; resolves how many existed (where the store can count). */

@@ -81,13 +81,23 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
 
   middleware.policy = (input) => {
     const policy = define(input);
+    // The last label built, reused while method, mount path and route repeat (the usual case):
+    // no string is built and hashed per request.
+    let last = { method: '', base: '', path: '', label: '' };
     return function routeCachePolicy(req, res, next) {
       const method = req.method;
       // Other methods (OPTIONS, …) neither use nor change the cache.
       if (method !== 'GET' && method !== 'HEAD' && !UNSAFE_METHODS.has(method)) return void next();
       const path = req.route?.path;
-      const label =
-        typeof path === 'string' ? `${method === 'HEAD' ? 'GET' : method} ${req.baseUrl}${path}` : undefined;
+      let label: string | undefined;
+      if (typeof path === 'string') {
+        const verb = method === 'HEAD' ? 'GET' : method;
+        const base = req.baseUrl;
+        if (verb !== last.method || base !== last.base || path !== last.path) {
+          last = { method: verb, base, path, label: `${verb} ${base}${path}` };
+        }
+        label = last.label;
+      }
       serve(req, res, next, policy, label);
     };
   };

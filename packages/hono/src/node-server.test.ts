@@ -1,6 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BEHAVIOUR_CASES } from '../test/behaviour-cases';
 import { createFixture } from '../test/fixtures/app';
 import { behaviourSuite, type FetchLike } from '../test/support/behaviour-suite';
@@ -26,6 +27,25 @@ function httpFetch(base: () => string): FetchLike {
       redirect: 'manual',
     });
   };
+}
+
+/** A raw HTTP/1.1 request over loopback (fetch cannot send a GET with a body). */
+function rawRequest(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method, headers: options.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
 
 function close(server: ServerType | undefined): Promise<void> {
@@ -57,4 +77,20 @@ describe('over HTTP with @hono/node-server', () => {
     () => httpFetch(() => plain!.base),
     BEHAVIOUR_CASES.filter((c) => !c.name.includes('stale-while-revalidate')),
   );
+
+  describe('a GET request carrying a body', () => {
+    it('is answered by the handler, never from the cache (the body is only seen in its headers)', async () => {
+      const url = `${plain!.base}/text/get-with-body`;
+      const filled = await rawRequest(url, { method: 'GET' });
+      expect(filled.headers['cache-status']).toMatch(/fwd=miss/);
+      const withBody = await rawRequest(url, {
+        method: 'GET',
+        headers: { 'content-type': 'text/plain', 'content-length': '7' },
+        body: 'payload',
+      });
+      expect(withBody.status).toBe(200);
+      expect(withBody.headers['cache-status']).toMatch(/fwd=request; detail=request-body/);
+      expect(withBody.body).not.toBe(filled.body);
+    });
+  });
 });

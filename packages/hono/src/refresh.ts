@@ -22,15 +22,14 @@ const CONDITIONAL_HEADERS = [
 
 /**
  * When `c` is a refresh's re-dispatched request, runs the rest of the chain and hands the
- * handler's response to the refresh; true when it did. The marker is a `WeakMap` entry, not a
- * header, so no client can forge it.
+ * handler's response to the refresh, returning that work's promise; otherwise returns
+ * `undefined` at once (not a promise, so an ordinary request does not wait a microtask here).
+ * The marker is a `WeakMap` entry, not a header, so no client can forge it.
  */
-export async function runAsRefresh(c: Context, next: () => Promise<void>): Promise<boolean> {
+export function runAsRefresh(c: Context, next: () => Promise<void>): Promise<void> | undefined {
   const capture = refreshes.get(c.req.raw);
-  if (!capture) return false;
-  await next();
-  capture(c.res);
-  return true;
+  if (!capture) return undefined;
+  return next().then(() => capture(c.res));
 }
 
 /**

@@ -77,8 +77,11 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
 
   return {
     middleware(): MiddlewareHandler {
-      return createMiddleware(async function routeCacheMiddleware(c, next) {
-        if (await runAsRefresh(c, next)) return;
+      // Not `async`: the cache-hit path returns `respond()`'s promise as is, without the extra
+      // promise and microtask turns an `async` wrapper adds.
+      return createMiddleware(function routeCacheMiddleware(c, next) {
+        const refresh = runAsRefresh(c, next);
+        if (refresh) return refresh;
         const target = table.match(c.req.path);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
         return respond(c, next, target, cache, app);
@@ -87,8 +90,9 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
 
     policy(input: PolicyInput): MiddlewareHandler {
       const policy = define(input);
-      const handler = createMiddleware(async function routeCachePolicy(c, next) {
-        if (await runAsRefresh(c, next)) return;
+      const handler = createMiddleware(function routeCachePolicy(c, next) {
+        const refresh = runAsRefresh(c, next);
+        if (refresh) return refresh;
         const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
         return respond(
           c,

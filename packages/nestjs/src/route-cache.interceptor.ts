@@ -22,6 +22,7 @@ import type {
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
+import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
 import {
   type PlatformResponse,
@@ -71,6 +72,9 @@ export class RouteCacheInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const policy = this.getPolicy(context);
     if (!policy || !this.isRequestCacheable(context)) return next.handle();
+    // Once per adapter (the adapter may be set after this is built): it then sends the answer's
+    // `BufferedBody` in one write instead of as a stream.
+    sendBufferedBodies(this.adapterHost.httpAdapter);
     return from(this.respond(context, next, policy));
   }
 
@@ -100,7 +104,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
 
   /** The request as the engine sees it. */
   protected toCacheRequest(context: ExecutionContext): CacheRequest {
-    const req = context.switchToHttp().getRequest<PlatformRequest>();
+    // `getArgByIndex()` rather than `switchToHttp()`, which adds three closures to the context.
+    const req = context.getArgByIndex<PlatformRequest>(0);
     const headers = req.raw?.headers ?? req.headers;
     const routePath = typeof req.route?.path === 'string' ? req.route.path : req.routeOptions?.url;
     return {
@@ -119,14 +124,14 @@ export class RouteCacheInterceptor implements NestInterceptor {
 
   /**
    * The value Nest sends for an answer (status and headers are already on the response): the
-   * body as a `StreamableFile`, which both platforms send byte for byte and which other
-   * interceptors (`ClassSerializerInterceptor`) leave alone; `{ url, statusCode }` on
-   * `@Redirect()` routes; nothing for an empty body.
+   * body as a `BufferedBody`, a `StreamableFile` which other interceptors
+   * (`ClassSerializerInterceptor`) leave alone and which the adapter sends byte for byte in
+   * one write; `{ url, statusCode }` on `@Redirect()` routes; nothing for an empty body.
    */
   protected toNestResult(answer: CacheAnswer, route: RouteMetadata): unknown {
     if (route.redirect) return { url: answer.headers.location, statusCode: answer.status };
     if (!answer.body || answer.body.byteLength === 0) return undefined;
-    return new StreamableFile(answer.body);
+    return new BufferedBody(answer.body);
   }
 
   private platform(): Platform {
@@ -134,10 +139,9 @@ export class RouteCacheInterceptor implements NestInterceptor {
   }
 
   private async respond(context: ExecutionContext, next: CallHandler, policy: Policy): Promise<unknown> {
-    const http = context.switchToHttp();
     const exchange: Exchange = {
-      req: http.getRequest<PlatformRequest>(),
-      res: http.getResponse<PlatformResponse>(),
+      req: context.getArgByIndex<PlatformRequest>(0),
+      res: context.getArgByIndex<PlatformResponse>(1),
       route: readRouteMetadata(context.getClass(), context.getHandler()),
       request: this.toCacheRequest(context),
       policy,

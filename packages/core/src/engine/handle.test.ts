@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCacheKey } from '../key';
 import { definePolicy } from '../policy';
-import type { Store } from '../types';
+import { memoryStore } from '../stores/memory';
+import type { CacheEntry, Store } from '../types';
 import { bodyText, fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';
 
 const publicPolicy = definePolicy({ maxAge: 60, tags: ['products'] });
@@ -421,3 +422,32 @@ async function findKeys(store: Store, path: string): Promise<string[]> {
   });
   return (await store.get(key)) ? [key] : [];
 }
+
+describe('handle: stored bodies', () => {
+  it('keeps a copy of a body that is a view into a larger buffer, not the whole buffer', async () => {
+    const inner = memoryStore();
+    const written: CacheEntry[] = [];
+    const spy: Store = {
+      ...inner,
+      name: 'spy',
+      get: (key) => inner.get(key),
+      set: (key, entry, options) => {
+        written.push(entry);
+        return inner.set(key, entry, options);
+      },
+    };
+    const { cache } = setupCache({ store: spy });
+    const pool = new Uint8Array(8192);
+    pool.set(new TextEncoder().encode('pooled body'), 100);
+    const body = pool.subarray(100, 111);
+    await cache.handle(makeRequest('/pooled'), definePolicy({ maxAge: 60 }), async () => ({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body,
+    }));
+    const entry = written[0]!;
+    expect(written).toHaveLength(1);
+    expect(new TextDecoder().decode(entry.response?.body)).toBe('pooled body');
+    expect(entry.response?.body.buffer.byteLength).toBe(11);
+  });
+});

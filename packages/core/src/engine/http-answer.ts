@@ -1,12 +1,25 @@
 import { buildNotModifiedHeaders, isNotModified } from '../conditional';
 import { buildAgeHeader, buildCacheStatus, type CacheStatusEntry } from '../headers';
-import type { CacheAnswer, CacheEntry, ResponseHeaders } from '../types';
+import type { CacheAnswer, CacheEntry, ResponseHeaders, StoredResponse } from '../types';
 import type { EngineContext } from './context';
 import { getRemainingTtl } from './freshness';
 import type { RequestScope } from './request-scope';
 
 /** The `Cache-Status` parameters of one answer (RFC 9211), without the cache name. */
 export type AnswerStatus = Omit<CacheStatusEntry, 'cache'>;
+
+/** The status of a fresh hit: answers with it render `Cache-Status` from a precomputed prefix. */
+export const HIT_STATUS: AnswerStatus = Object.freeze({ hit: true });
+
+/**
+ * The 304 header set of each stored response, filtered on its first 304 (an L1 entry is
+ * revalidated many times): no per-304 `Object.entries` walk of the stored headers. Keyed by the
+ * response object, which stores share between the copies they make of an entry.
+ */
+const notModifiedHeaders = new WeakMap<StoredResponse, ResponseHeaders>();
+
+/** `Cache-Status` prefixes of fresh hits (`<name>; hit; ttl=`), per cache name. */
+const hitPrefixes = new Map<string, string>();
 
 /**
  * Answers from a stored entry: its headers (policy headers and ETag included at store time),
@@ -18,18 +31,39 @@ export function answerFromEntry(
   scope: RequestScope,
   entry: CacheEntry,
   status: AnswerStatus,
+  now: number = context.options.clock(),
 ): CacheAnswer {
   const response = entry.response!;
-  const now = context.options.clock();
-  const headers: ResponseHeaders = { ...response.headers, age: buildAgeHeader(entry.storedAt, now) };
-  setCacheStatus(context, headers, { ...status, ttl: getRemainingTtl(entry, now) });
-  return answerConditionally(
-    context,
-    scope,
-    response.status,
-    headers,
-    scope.method === 'HEAD' ? null : response.body,
-  );
+  const stored = response.headers;
+  const age = buildAgeHeader(entry.storedAt, now);
+  const ttl = getRemainingTtl(entry, now);
+  const code = response.status;
+  // RFC 9110 §15.4.5: a 304 stands for a 200-class response to GET/HEAD (isNotModified checks the method).
+  if (
+    code >= 200 &&
+    code < 300 &&
+    code !== 206 &&
+    isNotModified(
+      scope.method,
+      scope.request.headers,
+      { etag: first(stored.etag), 'last-modified': first(stored['last-modified']) },
+      { now },
+    )
+  ) {
+    context.stats.count('notModified', scope.route);
+    let kept = notModifiedHeaders.get(response);
+    if (kept === undefined) {
+      kept = buildNotModifiedHeaders(stored);
+      notModifiedHeaders.set(response, kept);
+    }
+    // buildNotModifiedHeaders keeps age and cache-status, so they are added as it would have.
+    const headers: ResponseHeaders = { ...kept, age };
+    setCacheStatus(context, headers, status, ttl, stored['cache-status']);
+    return { status: 304, headers, body: null, sent: false };
+  }
+  const headers: ResponseHeaders = { ...stored, age };
+  setCacheStatus(context, headers, status, ttl);
+  return { status: code, headers, body: scope.method === 'HEAD' ? null : response.body, sent: false };
 }
 
 /** Answers an origin result that is not (or not yet) an entry: `Cache-Status` and conditional evaluation. */
@@ -46,13 +80,32 @@ export function answerFromOrigin(
 
 /**
  * Adds this cache's member to `Cache-Status` (unless disabled). RFC 9211 §2: members are listed
- * in the order caches handled the response, so an upstream value comes first.
+ * in the order caches handled the response, so an upstream value comes first. `ttl` (when given)
+ * is added to `status`; `upstream` is the upstream value when `headers` may lack it.
  */
-export function setCacheStatus(context: EngineContext, headers: ResponseHeaders, status: AnswerStatus): void {
+export function setCacheStatus(
+  context: EngineContext,
+  headers: ResponseHeaders,
+  status: AnswerStatus,
+  ttl?: number,
+  upstream: string | string[] | undefined = headers['cache-status'],
+): void {
   const name = context.options.cacheStatus;
   if (name === false) return;
-  const member = buildCacheStatus({ cache: name, ...status });
-  const upstream = headers['cache-status'];
+  let member: string;
+  if (status === HIT_STATUS && ttl !== undefined && Number.isSafeInteger(ttl)) {
+    // The common fresh hit: a string concatenation instead of building the member.
+    let prefix = hitPrefixes.get(name);
+    if (prefix === undefined) {
+      prefix = `${buildCacheStatus({ cache: name, hit: true })}; ttl=`;
+      hitPrefixes.set(name, prefix);
+    }
+    member = prefix + (ttl === 0 ? 0 : ttl);
+  } else {
+    member = buildCacheStatus(
+      ttl === undefined ? { cache: name, ...status } : { cache: name, ...status, ttl },
+    );
+  }
   const previous = Array.isArray(upstream) ? upstream.join(', ') : upstream;
   headers['cache-status'] = previous ? `${previous}, ${member}` : member;
 }

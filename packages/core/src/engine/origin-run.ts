@@ -168,7 +168,13 @@ function buildEntry(
     staleIfError: policy.staleIfError,
     expiresAt: freshUntil + Math.max(policy.staleWhileRevalidate, policy.staleIfError) * 1000,
     tags: [...tags, buildUrlTag(scope.host, scope.path)],
-    response: { status, headers: stored, body },
+    // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
+    // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.
+    response: {
+      status,
+      headers: stored,
+      body: body.byteLength === body.buffer.byteLength ? body : body.slice(),
+    },
     computeMs: now - startedAt,
   };
 }

@@ -9,6 +9,8 @@ import type { StatsRecorder } from './stats';
 export interface SafeStore {
   readonly store: Store;
   get(key: string, route?: string): Promise<CacheEntry | undefined>;
+  /** `store.peek` when the store has it: the entry at hand synchronously, else `undefined` (then call `get`). */
+  peek(key: string, route?: string): CacheEntry | undefined;
   set(key: string, entry: CacheEntry, notBefore: number | undefined, route?: string): Promise<boolean>;
   /**
    * Takes the store's cross-instance lock: `'acquired'` (with its release), `'held'` by another
@@ -41,24 +43,58 @@ export function createSafeStore(store: Store, stats: StatsRecorder, logger: Logg
     try {
       return await call();
     } catch (error) {
-      stats.count('errors', route);
-      try {
-        logger.warn(`routecache: store ${operation} failed; continuing without the cache`, {
-          ...detail,
-          store: store.name,
-          operation,
-          error,
-        });
-      } catch {
-        // A throwing logger must not fail the request either.
-      }
+      report(operation, route, error, detail);
       return fallback;
     }
   }
 
+  function report(
+    operation: string,
+    route: string | undefined,
+    error: unknown,
+    detail: Record<string, unknown>,
+  ): void {
+    stats.count('errors', route);
+    try {
+      logger.warn(`routecache: store ${operation} failed; continuing without the cache`, {
+        ...detail,
+        store: store.name,
+        operation,
+        error,
+      });
+    } catch {
+      // A throwing logger must not fail the request either.
+    }
+  }
+
+  const peek = store.peek?.bind(store);
   return {
     store,
-    get: (key, route) => attempt('get', undefined, route, () => store.get(key), { key }),
+    peek: (key, route) => {
+      if (peek === undefined) return undefined;
+      try {
+        return peek(key);
+      } catch (error) {
+        report('peek', route, error, { key });
+        return undefined;
+      }
+    },
+    // Not through `attempt`: every lookup that misses L1 comes here, so no async frame and no
+    // detail object unless it fails (part of the ~1 µs saved per L2 hit).
+    get: (key, route) => {
+      let pending: Promise<CacheEntry | undefined>;
+      try {
+        // Promise.resolve returns a native promise as is; it guards a store returning a plain value.
+        pending = Promise.resolve(store.get(key));
+      } catch (error) {
+        report('get', route, error, { key });
+        return Promise.resolve(undefined);
+      }
+      return pending.then(undefined, (error: unknown) => {
+        report('get', route, error, { key });
+        return undefined;
+      });
+    },
     set: (key, entry, notBefore, route) =>
       attempt(
         'set',

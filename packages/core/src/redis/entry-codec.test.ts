@@ -75,3 +75,39 @@ describe('encodeEntry / decodeEntry', () => {
     expect(() => encodeEntry(base, 'short')).toThrow(RangeError);
   });
 });
+
+describe('decodeEntry: repeated reads', () => {
+  it('decodes the same bytes to equal entries that share frozen response headers, with their own tags', () => {
+    const entry: CacheEntry = {
+      ...base,
+      computeMs: 7,
+      response: { status: 200, headers: { etag: '"1"', link: ['x', 'y'] }, body: new Uint8Array([1]) },
+    };
+    const bytes = encodeEntry(entry, 'abcdefgh');
+    const first = decodeEntry(bytes)!;
+    const second = decodeEntry(bytes)!;
+    expect(first).toEqual(entry);
+    expect(second).toEqual(entry);
+    expect(first).not.toBe(second);
+    expect(first.tags).not.toBe(second.tags);
+    expect(Object.isFrozen(first.response!.headers)).toBe(true);
+    expect(Object.isFrozen(first.response!.headers.link)).toBe(true);
+  });
+
+  it('gives every read its own data value: a caller mutating one does not change the next', () => {
+    const bytes = encodeEntry({ ...base, value: { n: 1 } }, 'abcdefgh');
+    const first = decodeEntry(bytes)!;
+    (first.value as { n: number }).n = 2;
+    expect(decodeEntry(bytes)?.value).toEqual({ n: 1 });
+  });
+
+  it('reads a fixed-width number that is not plain digits (as a script may write it)', () => {
+    const bytes = encodeEntry(base, 'abcdefgh');
+    bytes.write(fixedNumber(1_900_000_030_000.5, FRESH_WIDTH), FRESH_OFFSET, 'latin1');
+    expect(decodeEntry(bytes)?.freshUntil).toBe(1_900_000_030_000.5);
+    bytes.write(fixedNumber(-5, FRESH_WIDTH), FRESH_OFFSET, 'latin1');
+    expect(decodeEntry(bytes)?.freshUntil).toBe(-5);
+    bytes.write('12x'.padEnd(FRESH_WIDTH, ' '), FRESH_OFFSET, 'latin1');
+    expect(decodeEntry(bytes)).toBeUndefined();
+  });
+});

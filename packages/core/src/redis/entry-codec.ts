@@ -117,17 +117,20 @@ export function encodeEntry(entry: CacheEntry, version: string): Buffer {
  */
 export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
   try {
-    if (buffer.length < PREAMBLE_BYTES || buffer.toString('latin1', 0, 4) !== ENTRY_MAGIC) return undefined;
-    const freshUntil = Number(buffer.toString('latin1', FRESH_OFFSET, FRESH_OFFSET + FRESH_WIDTH).trim());
-    const grace = Number(buffer.toString('latin1', GRACE_OFFSET, GRACE_OFFSET + GRACE_WIDTH).trim());
+    if (buffer.length < PREAMBLE_BYTES || !hasMagic(buffer)) return undefined;
+    const freshUntil = readFixedNumber(buffer, FRESH_OFFSET, FRESH_WIDTH);
+    const grace = readFixedNumber(buffer, GRACE_OFFSET, GRACE_WIDTH);
     const tagsLength = buffer.readUInt32BE(44);
     const headLength = buffer.readUInt32BE(48);
     const headStart = PREAMBLE_BYTES + tagsLength;
     const bodyStart = headStart + headLength;
     if (!Number.isFinite(freshUntil) || !Number.isFinite(grace) || bodyStart > buffer.length)
       return undefined;
-    const tags: unknown = JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, headStart));
-    const header = JSON.parse(buffer.toString('utf8', headStart, bodyStart)) as EntryHeader;
+    const tags: unknown =
+      tagsLength === 2 && buffer[PREAMBLE_BYTES] === 0x5b && buffer[PREAMBLE_BYTES + 1] === 0x5d
+        ? []
+        : JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, headStart));
+    const header = parseHeader(buffer.toString('utf8', headStart, bodyStart));
     if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return undefined;
     if (typeof header !== 'object' || header === null || typeof header.k !== 'string') return undefined;
     if (typeof header.s !== 'number' || typeof header.x !== 'number' || typeof header.f !== 'number')
@@ -155,4 +158,66 @@ export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
   } catch {
     return undefined;
   }
+}
+
+const MAGIC_BYTES = [...ENTRY_MAGIC].map((char) => char.charCodeAt(0));
+
+function hasMagic(buffer: Buffer): boolean {
+  for (let i = 0; i < MAGIC_BYTES.length; i++) if (buffer[i] !== MAGIC_BYTES[i]) return false;
+  return true;
+}
+
+/**
+ * A fixed-width number field: plain ASCII digits read in place (no string), anything else (a
+ * sign, a fraction, as a Lua script may write) through `Number`. About 0.3 µs less per decode.
+ */
+function readFixedNumber(buffer: Buffer, offset: number, width: number): number {
+  let value = 0;
+  let digits = 0;
+  let end = offset;
+  for (; end < offset + width; end++) {
+    const byte = buffer[end]!;
+    if (byte < 0x30 || byte > 0x39) break;
+    value = value * 10 + (byte - 0x30);
+    digits++;
+  }
+  let rest = end;
+  while (rest < offset + width && buffer[rest] === 0x20) rest++;
+  if (digits > 0 && digits <= 15 && rest === offset + width) return value;
+  return Number(buffer.toString('latin1', offset, offset + width).trim());
+}
+
+/** Decoded headers of entries without a data value, by their JSON text; bounded, oldest dropped. */
+const headerMemo = new Map<string, EntryHeader>();
+const HEADER_MEMO_SIZE = 1000;
+const HEADER_MEMO_MAX_TEXT = 8192;
+
+/**
+ * `JSON.parse` of the header, memoised for HTTP entries: an entry read from L2 again and again
+ * has the same header bytes until it is rewritten, and parsing them was the largest cost of an
+ * L2 hit (about 1.3 µs of a 300-byte header). Entries with a data value (`getOrSet`) are always
+ * parsed afresh, as callers own the value they get (`o` is copied into each entry). The
+ * memoised response headers are frozen: they are shared, and only ever read.
+ */
+function parseHeader(text: string): EntryHeader {
+  const known = headerMemo.get(text);
+  if (known !== undefined) return known;
+  const header = JSON.parse(text) as EntryHeader;
+  if (
+    text.length <= HEADER_MEMO_MAX_TEXT &&
+    typeof header === 'object' &&
+    header !== null &&
+    header.hv === undefined
+  ) {
+    if (header.r && typeof header.r.h === 'object' && header.r.h !== null) {
+      for (const value of Object.values(header.r.h)) if (Array.isArray(value)) Object.freeze(value);
+      Object.freeze(header.r.h);
+    }
+    if (headerMemo.size >= HEADER_MEMO_SIZE) {
+      const oldest = headerMemo.keys().next();
+      if (!oldest.done) headerMemo.delete(oldest.value);
+    }
+    headerMemo.set(text, header);
+  }
+  return header;
 }

@@ -78,6 +78,21 @@ describe('memoryStore', () => {
     expect(await store.set('small', { ...big, key: 'small', value: 'tiny', storedAt: now })).toBe(true);
   });
 
+  it('peeks a live entry synchronously, counting the hit; leaves misses and expired entries to get', async () => {
+    const local = createFakeClock();
+    const store = memoryStore({ clock: local.now });
+    const stored = entry('a', 1, [], local.now());
+    await store.set('a', stored);
+    expect(store.peek?.('a')).toBe(stored);
+    expect(store.peek?.('missing')).toBeUndefined();
+    local.advance(60_001);
+    expect(store.peek?.('a')).toBeUndefined();
+    expect(store.usage().entries).toBe(0); // the expired entry was dropped
+    expect(store.stats?.()).toEqual({ l1: { hits: 1, misses: 0, errors: 0 } });
+    expect(await store.get('missing')).toBeUndefined();
+    expect(store.stats?.()).toEqual({ l1: { hits: 1, misses: 1, errors: 0 } });
+  });
+
   it('reports l1 hits and misses', async () => {
     const store = memoryStore({ clock: clock.now });
     await store.set('a', entry('a', 1));

@@ -110,6 +110,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return true;
   }
 
+  /** The live entry (counted as a hit), or `undefined` (an expired one is dropped); misses are counted by `get`. */
+  function read(key: string): CacheEntry | undefined {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > clock()) {
+      counters.hits++;
+      return entry;
+    }
+    entries.delete(key);
+    return undefined;
+  }
+
   function purgeIfDue(now: number): void {
     if (now - lastPurge < PURGE_INTERVAL_MS) return;
     lastPurge = now;
@@ -136,16 +148,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     name: 'memory',
 
     async get(key: string): Promise<CacheEntry | undefined> {
-      const now = clock();
-      const entry = entries.get(key);
-      if (entry && entry.expiresAt > now) {
-        counters.hits++;
-        return entry;
-      }
-      if (entry) entries.delete(key);
-      counters.misses++;
-      return undefined;
+      const entry = read(key);
+      if (entry === undefined) counters.misses++;
+      return entry;
     },
+
+    peek: read,
 
     async set(key: string, entry: CacheEntry, setOptions?: StoreSetOptions): Promise<boolean> {
       const notBefore = setOptions?.notBefore;

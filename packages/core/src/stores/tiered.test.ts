@@ -85,6 +85,31 @@ describe('tieredStore', () => {
     expect(store.stats()).toMatchObject({ l1: { hits: 1, misses: 1 }, l2: { hits: 1 } });
   });
 
+  it('peeks L1 synchronously (real expiresAt restored) and leaves L2 and misses to get', async () => {
+    const l1 = memoryStore({ clock: clock.now });
+    const l2 = memoryStore({ clock: clock.now });
+    const store = tieredStore({ l1, l2, l1Ttl: '10s', clock: clock.now });
+    await l2.set('only-l2', entry('only-l2'));
+    expect(store.peek?.('only-l2')).toBeUndefined();
+    const stored = entry('k');
+    await store.set('k', stored);
+    expect(store.peek?.('k')).toEqual(stored); // L1 keeps it 10 s, the answer has the real expiresAt
+    expect(store.stats()).toMatchObject({ l1: { hits: 1, misses: 0 }, l2: { hits: 0, misses: 0 } });
+  });
+
+  it('does not peek while the bus is unhealthy (L1 bypassed)', async () => {
+    const network = createNetwork();
+    const bus = network.bus();
+    const l1 = memoryStore({ clock: clock.now });
+    const store = tieredStore({ l1, l2: memoryStore({ clock: clock.now }), bus, clock: clock.now });
+    await settle();
+    await store.set('k', entry('k'));
+    expect(store.peek?.('k')).toBeDefined();
+    bus.setHealth(false);
+    await l1.set('k', entry('k'));
+    expect(store.peek?.('k')).toBeUndefined();
+  });
+
   it('caps the life of an entry in L1 at l1Ttl', async () => {
     const l1 = memoryStore({ clock: clock.now });
     const l2 = memoryStore({ clock: clock.now });

@@ -201,6 +201,21 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
       return healthy;
     },
 
+    peek(key: string): CacheEntry | undefined {
+      // Only an L1 with a synchronous read; anything else (and every miss) goes through `get`.
+      if (!healthy || !l1.peek) return undefined;
+      let local: CacheEntry | undefined;
+      try {
+        local = l1.peek(key);
+      } catch {
+        l1Stats.errors++;
+        return undefined;
+      }
+      if (local === undefined) return undefined;
+      l1Stats.hits++;
+      return fromL1(local);
+    },
+
     async get(key: string): Promise<CacheEntry | undefined> {
       if (healthy) {
         const local = await onL1(() => l1.get(key), undefined);

@@ -1,0 +1,58 @@
+import { describe, expect, it, vi } from 'vitest';
+import { definePolicy } from '../policy';
+import { memoryStore } from '../stores/memory';
+import { createFakeClock } from '../testing/fake-clock';
+import type { Store } from '../types';
+import { createCache } from './create-cache';
+import { bodyText, fakeOrigin, header, makeRequest } from './test-fixtures';
+
+const policy = definePolicy({ maxAge: 60 });
+
+const clock = createFakeClock();
+
+function spiedStore(peek?: (key: string) => never): { store: Store; get: ReturnType<typeof vi.fn> } {
+  const base = memoryStore({ clock: clock.now });
+  const get = vi.fn((key: string) => base.get(key));
+  const store: Store = {
+    name: 'spied',
+    get,
+    peek: peek ?? ((key) => base.peek?.(key)),
+    set: (key, entry, options) => base.set(key, entry, options),
+    delete: (keys) => base.delete(keys),
+    invalidateTags: (tags, mode, now) => base.invalidateTags(tags, mode, now),
+  };
+  return { store, get };
+}
+
+describe('handle: a store with a synchronous peek', () => {
+  it('answers a fresh hit from peek without calling get', async () => {
+    const { store, get } = spiedStore();
+    const cache = createCache({ store, clock: clock.now });
+    const origin = fakeOrigin();
+    await cache.handle(makeRequest('/p'), policy, origin);
+    expect(get).toHaveBeenCalledTimes(1); // the miss
+    const answer = await cache.handle(makeRequest('/p'), policy, origin);
+    expect(bodyText(answer)).toBe('body 1');
+    expect(header(answer, 'cache-status')).toMatch(/hit/);
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(origin.calls).toHaveLength(1);
+  });
+
+  it('falls back to get when peek throws, counting and logging the error', async () => {
+    const { store, get } = spiedStore(() => {
+      throw new Error('peek broke');
+    });
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const cache = createCache({ store, logger, clock: clock.now });
+    const origin = fakeOrigin();
+    await cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin);
+    const answer = await cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin);
+    expect(header(answer, 'cache-status')).toMatch(/hit/); // served by get
+    expect(get).toHaveBeenCalledTimes(2);
+    expect(cache.stats().routes['GET /p']?.errors).toBe(2);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('store peek failed'),
+      expect.objectContaining({ operation: 'peek' }),
+    );
+  });
+});

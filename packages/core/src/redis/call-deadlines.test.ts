@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCallDeadlines } from './call-deadlines';
+
+describe('createCallDeadlines', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('resolves or rejects with the call when it settles in time, and leaves no timer behind', async () => {
+    const deadlines = createCallDeadlines();
+    await expect(deadlines.within(Promise.resolve('v'), 100, () => new Error('late'))).resolves.toBe('v');
+    await expect(
+      deadlines.within(Promise.reject(new Error('boom')), 100, () => new Error('late')),
+    ).rejects.toThrow('boom');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('rejects with the timeout error once the limit passes, each call at its own deadline, on one timer', async () => {
+    const deadlines = createCallDeadlines();
+    const never = new Promise<string>(() => {});
+    const first = deadlines.within(never, 100, () => new Error('first timed out'));
+    const firstOutcome = first.catch((error: Error) => error.message);
+    await vi.advanceTimersByTimeAsync(40);
+    const second = deadlines.within(never, 100, () => new Error('second timed out'));
+    const secondOutcome = second.catch((error: Error) => error.message);
+    expect(vi.getTimerCount()).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(59);
+    let settled = false;
+    void firstOutcome.then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(firstOutcome).resolves.toBe('first timed out');
+
+    await vi.advanceTimersByTimeAsync(40);
+    await expect(secondOutcome).resolves.toBe('second timed out');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps the result of a call that settles after its timeout out of the answer', async () => {
+    const deadlines = createCallDeadlines();
+    let finish!: (value: string) => void;
+    const slow = new Promise<string>((resolve) => {
+      finish = resolve;
+    });
+    const outcome = deadlines.within(slow, 50, () => new Error('timed out')).catch((e: Error) => e.message);
+    await vi.advanceTimersByTimeAsync(50);
+    finish('too late');
+    await expect(outcome).resolves.toBe('timed out');
+  });
+});
