@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startWorkerd } from '../packages/hono/test/support/workerd';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -20,13 +21,18 @@ function snippet(name: string): string {
   return match[1];
 }
 
-/** Writes the snippet into `examples/<pkg>/.readme-snippets/` and imports it. */
-async function load<T>(pkg: string, name: string, code: string): Promise<T> {
-  const dir = join(ROOT, 'examples', pkg, '.readme-snippets');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${name}.ts`);
+/** Writes the snippet into `examples/<pkg>/<dir>/.readme-snippets/`; returns its path. */
+function place(pkg: string, name: string, code: string, dir = ''): string {
+  const folder = join(ROOT, 'examples', pkg, dir, '.readme-snippets');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${name}.ts`);
   writeFileSync(file, code);
-  return (await import(/* @vite-ignore */ file)) as T;
+  return file;
+}
+
+/** Places the snippet and imports it. */
+async function load<T>(pkg: string, name: string, code: string, dir = ''): Promise<T> {
+  return (await import(/* @vite-ignore */ place(pkg, name, code, dir))) as T;
 }
 
 describe('README Express section', () => {
@@ -108,4 +114,68 @@ describe('README Hono section', () => {
     const after = await app.request('http://example.com/api/products/7');
     expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
   });
+});
+
+describe('README Hono section in workerd', () => {
+  it('runs as written inside a real workerd: miss, hit, invalidation', async () => {
+    const worker = await startWorkerd(place('hono-node', 'hono-worker', snippet('hono')));
+    try {
+      const miss = await worker.fetch('http://example.com/api/products/7');
+      expect(miss.headers.get('cache-status')).toMatch(/fwd=miss.*stored/);
+      expect(await miss.json()).toEqual({ id: '7' });
+      const hit = await worker.fetch('http://example.com/api/products/7');
+      expect(hit.headers.get('cache-status')).toMatch(/; hit; ttl=/);
+      expect((await worker.fetch('http://example.com/api/products/7', { method: 'POST' })).status).toBe(204);
+      const after = await worker.fetch('http://example.com/api/products/7');
+      expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+    } finally {
+      await worker.dispose();
+    }
+  }, 30_000);
+});
+
+/** What the README leaves to the reader's main.ts: starting the app on either platform. */
+const NEST_BOOTSTRAP = `
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+export function bootstrap(platform: string) {
+  return platform === 'fastify'
+    ? NestFactory.create(AppModule, new FastifyAdapter(), { logger: false })
+    : NestFactory.create(AppModule, { logger: false });
+}
+`;
+
+interface NestApp {
+  listen(port: number, host: string): Promise<unknown>;
+  getUrl(): Promise<string>;
+  close(): Promise<void>;
+}
+
+describe.each(['express', 'fastify'] as const)('README NestJS section on %s', (platform) => {
+  it('runs as written: miss, hit, invalidation through RouteCacheService', async () => {
+    // In examples/nestjs-basic/src so the example's tsconfig (decorator metadata) and dependencies apply.
+    const { bootstrap } = await load<{ bootstrap: (platform: string) => Promise<NestApp> }>(
+      'nestjs-basic',
+      `nest-${platform}`,
+      `import 'reflect-metadata';\n${snippet('nestjs')}\n${NEST_BOOTSTRAP}`,
+      'src',
+    );
+    const app = await bootstrap(platform);
+    await app.listen(0, '127.0.0.1');
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    try {
+      const miss = await fetch(`${base}/api/products/3`);
+      expect(miss.headers.get('cache-control')).toBe('public, max-age=60, s-maxage=300, stale-if-error=3600');
+      expect(miss.headers.get('surrogate-key')).toBe('products product:3');
+      expect(miss.headers.get('cache-status')).toMatch(/fwd=miss; ttl=300; stored/);
+      expect(await miss.json()).toEqual({ id: '3' });
+      const hit = await fetch(`${base}/api/products/3`);
+      expect(hit.headers.get('cache-status')).toMatch(/; hit; ttl=/);
+      expect((await fetch(`${base}/api/products/3`, { method: 'POST' })).status).toBe(201);
+      const after = await fetch(`${base}/api/products/3`);
+      expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 });
