@@ -4,6 +4,7 @@ import fresh from 'fresh';
 import { describe, expect, it } from 'vitest';
 import {
   buildNotModifiedHeaders,
+  CONDITIONAL_REQUEST_HEADERS,
   createETag,
   isNotModified,
   matchesIfNoneMatch,
@@ -461,5 +462,18 @@ describe('matchesIfNoneMatch', () => {
     expect(matchesIfNoneMatch('a1', 'a1')).toBe(false);
     expect(matchesIfNoneMatch('"a1", "b2"', '"a1", "b2"')).toBe(false);
     expect(matchesIfNoneMatch('"a1', '"a1')).toBe(false);
+  });
+});
+
+describe('CONDITIONAL_REQUEST_HEADERS', () => {
+  it('lists the RFC 9110 §13.1 preconditions and Range, lower-case', () => {
+    expect(CONDITIONAL_REQUEST_HEADERS).toEqual([
+      'if-none-match',
+      'if-modified-since',
+      'if-match',
+      'if-unmodified-since',
+      'if-range',
+      'range',
+    ]);
   });
 });

@@ -3,6 +3,19 @@ import { parseCacheControl } from './headers';
 import type { HeaderGetter, ResponseHeaders } from './types';
 
 /**
+ * Request header fields that make a request conditional or partial (RFC 9110 §13.1, §14.2):
+ * a run of the origin that must produce the full representation (a background refresh) drops them.
+ */
+export const CONDITIONAL_REQUEST_HEADERS: readonly string[] = Object.freeze([
+  'if-none-match',
+  'if-modified-since',
+  'if-match',
+  'if-unmodified-since',
+  'if-range',
+  'range',
+]);
+
+/**
  * Header fields a 304 keeps from the 200 it stands for: RFC 9110 §15.4.5 lists those a server
  * SHOULD send (`cache-control`, `content-location`, `date`, `etag`, `expires`, `vary`).
  */

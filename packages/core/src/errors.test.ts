@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyError, StoreError } from './errors';
+import { nestPolicyError, PolicyError, StoreError } from './errors';
 
 describe('PolicyError', () => {
   it('names the field in the message and carries code and field', () => {
@@ -28,5 +28,21 @@ describe('StoreError', () => {
     const error = new StoreError('timeout');
     expect(error.store).toBeUndefined();
     expect(error.cause).toBeUndefined();
+  });
+});
+
+describe('nestPolicyError', () => {
+  it('prefixes the field of a PolicyError and keeps its reason', () => {
+    const nested = nestPolicyError('routes["GET /x"]', new PolicyError('sMaxAge', 'must be a duration'));
+    expect(nested).toBeInstanceOf(PolicyError);
+    expect((nested as PolicyError).field).toBe('routes["GET /x"].sMaxAge');
+    expect((nested as PolicyError).message).toBe(
+      'Invalid policy field "routes["GET /x"].sMaxAge": must be a duration',
+    );
+  });
+
+  it('returns any other error unchanged', () => {
+    const error = new TypeError('boom');
+    expect(nestPolicyError('routes["GET /x"]', error)).toBe(error);
   });
 });

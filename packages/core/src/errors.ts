@@ -25,6 +25,22 @@ export class PolicyError extends Error {
 }
 
 /**
+ * `error` nested under `prefix` when it is a `PolicyError`: its field becomes `<prefix>.<field>`
+ * (e.g. `routes["GET /x"].sMaxAge`), its reason is kept. Any other error is returned as is.
+ * Adapters use it to name the route of an invalid policy in their `routes` option.
+ *
+ * @example
+ * throw nestPolicyError('routes["GET /x"]', error);
+ */
+export function nestPolicyError(prefix: string, error: unknown): unknown {
+  if (!(error instanceof PolicyError)) return error;
+  return new PolicyError(
+    `${prefix}.${error.field}`,
+    error.message.replace(/^Invalid policy field "[^"]*": /, ''),
+  );
+}
+
+/**
  * A store failure (error or timeout). The engine turns it into a miss, counts it in stats and
  * reports it to the logger; it never reaches the client.
  */

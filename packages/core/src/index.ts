@@ -3,6 +3,7 @@ export const VERSION: string = '0.1.0';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
 export {
   buildNotModifiedHeaders,
+  CONDITIONAL_REQUEST_HEADERS,
   createETag,
   isNotModified,
   matchesIfNoneMatch,
@@ -13,7 +14,7 @@ export {
 } from './conditional';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
-export { PolicyError, StoreError } from './errors';
+export { nestPolicyError, PolicyError, StoreError } from './errors';
 export {
   buildAgeHeader,
   buildCacheHeaders,
@@ -41,6 +42,7 @@ export {
   normalizeTags,
   TRACKING_PARAMETERS,
 } from './policy';
+export { hasRequestBody } from './request-body';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
 export {
   type ApplyPolicyHeadersOptions,

@@ -1,5 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { CacheRequest } from '@routecache/core';
+import { type CacheRequest, hasRequestBody } from '@routecache/core';
 import type { Request } from 'express';
 
 /**
@@ -15,13 +14,14 @@ export function toCacheRequest(
   params: Readonly<Record<string, string>> | undefined = req.params as Record<string, string>,
 ): CacheRequest {
   const headers = req.headers;
+  const get = (name: string): string | undefined => joinHeader(headers[name]);
   return {
     method: req.method,
     host: requestHost(req),
     url: req.originalUrl,
-    headers: (name) => joinHeader(headers[name]),
+    headers: get,
     params,
-    hasBody: hasBody(headers),
+    hasBody: hasRequestBody(get),
     route,
   };
 }
@@ -36,13 +36,6 @@ export function requestHost(req: Request): string {
     if (trust?.(req.socket.remoteAddress, 0)) return (forwarded.split(',')[0] ?? '').trim();
   }
   return req.headers.host ?? '';
-}
-
-/** True when the request carries a body: `Transfer-Encoding`, or a `Content-Length` above 0 (RFC 9112 §6.3). */
-export function hasBody(headers: IncomingHttpHeaders): boolean {
-  if (headers['transfer-encoding'] !== undefined) return true;
-  const length = headers['content-length'];
-  return length !== undefined && length !== '' && Number(length) !== 0;
 }
 
 function joinHeader(value: string | string[] | undefined): string | undefined {

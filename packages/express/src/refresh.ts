@@ -1,8 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import type { OriginContext, OriginResponse } from '@routecache/core';
+import { CONDITIONAL_REQUEST_HEADERS, type OriginContext, type OriginResponse } from '@routecache/core';
 import type { Application, Request } from 'express';
-import { withoutValidators } from './origin-request';
 
 /** A background refresh travelling through the app on a synthetic request. */
 export interface RefreshJob {
@@ -44,7 +43,10 @@ export function refreshInBackground(
   const synthetic = new IncomingMessage(socket);
   synthetic.method = req.method;
   synthetic.url = ctx.url;
-  synthetic.headers = withoutValidators({ ...req.headers });
+  // A refresh must produce the full representation: no conditional or range header (core's list).
+  const headers = { ...req.headers };
+  for (const name of CONDITIONAL_REQUEST_HEADERS) delete headers[name];
+  synthetic.headers = headers;
   synthetic.push(null);
   const response = new ServerResponse(synthetic);
 

@@ -1,5 +1,5 @@
 import type { Policy, PolicyInput } from '@routecache/core';
-import { PolicyError } from '@routecache/core';
+import { nestPolicyError, PolicyError } from '@routecache/core';
 import type { Application, Request } from 'express';
 import express from 'express';
 
@@ -58,11 +58,7 @@ export function parseRoutes(
     try {
       return { label, path, policy: define(input) };
     } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      throw new PolicyError(
-        `${field}.${error.field}`,
-        error.message.replace(/^Invalid policy field "[^"]*": /, ''),
-      );
+      throw nestPolicyError(field, error);
     }
   });
 }

@@ -1,4 +1,4 @@
-import type { Origin } from '@routecache/core';
+import { CONDITIONAL_REQUEST_HEADERS, type Origin } from '@routecache/core';
 import type { Context, ExecutionContext } from 'hono';
 import { readOriginResponse } from './origin-response';
 
@@ -9,16 +9,6 @@ export interface RefreshApp {
 
 /** Requests created by a refresh, mapped to the callback that receives the handler's response. */
 const refreshes = new WeakMap<Request, (res: Response) => void>();
-
-/** Request headers a refresh drops: it must fetch the full representation (RFC 9110 §13.1). */
-const CONDITIONAL_HEADERS = [
-  'if-none-match',
-  'if-modified-since',
-  'if-match',
-  'if-unmodified-since',
-  'if-range',
-  'range',
-];
 
 /**
  * When `c` is a refresh's re-dispatched request, runs the rest of the chain and hands the
@@ -42,7 +32,8 @@ export function createRefresh(app: RefreshApp, c: Context): Origin {
   return async function refreshInBackground(ctx) {
     const executionCtx = executionCtxOf(c);
     const headers = new Headers(raw.headers);
-    for (const name of CONDITIONAL_HEADERS) headers.delete(name);
+    // It must fetch the full representation (RFC 9110 §13.1): the core names the headers to drop.
+    for (const name of CONDITIONAL_REQUEST_HEADERS) headers.delete(name);
     const request = new Request(new URL(ctx.url, raw.url), { method: 'GET', headers });
     let captured: Response | undefined;
     refreshes.set(request, (res) => {

@@ -78,6 +78,19 @@ describe('rc.policy()', () => {
     expect(route?.misses).toBe(2);
   });
 
+  it('labels each route of a policy shared by several routes with its own pattern', async () => {
+    const { app, rc } = setup();
+    const shared = rc.policy({ maxAge: 60 });
+    app.get('/a/:id', shared, (c) => c.text('a'));
+    app.get('/b/:id', shared, (c) => c.text('b'));
+    await app.request('/a/1');
+    await app.request('/b/1');
+    await app.request('/a/1');
+    await app.request('/b/1', { method: 'HEAD' });
+    expect(rc.stats().routes['GET /a/:id']).toMatchObject({ hits: 1, misses: 1 });
+    expect(rc.stats().routes['GET /b/:id']).toMatchObject({ hits: 1, misses: 1 });
+  });
+
   it('passes route params to tag functions', async () => {
     const { app, rc } = setup();
     app.get('/tagged/:id', rc.policy({ maxAge: 60, tags: (req) => [`item:${req.params.id}`] }), (c) =>

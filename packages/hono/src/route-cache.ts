@@ -90,17 +90,16 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
 
     policy(input: PolicyInput): MiddlewareHandler {
       const policy = define(input);
+      // The last label built, reused while method and route repeat (the usual case): no string
+      // is built per request.
+      let last = { method: '', path: '', route: '' };
       const handler = createMiddleware(function routeCachePolicy(c, next) {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
         const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-        return respond(
-          c,
-          next,
-          { policy, route: `${method} ${routePath(c)}`, params: c.req.param() },
-          cache,
-          app,
-        );
+        const path = routePath(c);
+        if (method !== last.method || path !== last.path) last = { method, path, route: `${method} ${path}` };
+        return respond(c, next, { policy, route: last.route, params: c.req.param() }, cache, app);
       });
       policyHandlers.add(handler);
       return handler;

@@ -1,4 +1,4 @@
-import { type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { nestPolicyError, type Policy, PolicyError, type PolicyInput } from '@routecache/core';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { RouteTarget } from './respond';
 
@@ -30,12 +30,7 @@ export function compileRouteTable(
     try {
       policy = define(input);
     } catch (error) {
-      if (error instanceof PolicyError)
-        throw new PolicyError(
-          `routes["${key}"].${error.field}`,
-          error.message.replace(/^Invalid policy field "[^"]*": /, ''),
-        );
-      throw error;
+      throw nestPolicyError(`routes["${key}"]`, error);
     }
     router.add('GET', path, [order++, { policy, route: `GET ${path}` }]);
   }

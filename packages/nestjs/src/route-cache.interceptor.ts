@@ -19,6 +19,7 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
+import { hasRequestBody } from '@routecache/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
@@ -108,16 +109,17 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const req = context.getArgByIndex<PlatformRequest>(0);
     const headers = req.raw?.headers ?? req.headers;
     const routePath = typeof req.route?.path === 'string' ? req.route.path : req.routeOptions?.url;
+    const get = (name: string): string | undefined => {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
     return {
       method: req.method,
       host: String(headers.host ?? ''),
       url: req.originalUrl ?? req.url,
-      headers: (name) => {
-        const value = headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-      },
+      headers: get,
       params: req.params ?? {},
-      hasBody: Number(headers['content-length']) > 0 || headers['transfer-encoding'] !== undefined,
+      hasBody: hasRequestBody(get),
       route: routePath ? `${req.method} ${routePath}` : undefined,
     };
   }
@@ -146,15 +148,13 @@ export class RouteCacheInterceptor implements NestInterceptor {
       request: this.toCacheRequest(context),
       policy,
     };
-    const origin =
-      (background: boolean): Origin =>
-      (ctx) =>
-        this.runHandler(exchange, next, ctx, background);
+    // The engine says whether a run is a background refresh (`ctx.background`).
+    const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
     // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
     // the same request. Handlers that set status or headers through `@Res({ passthrough })`
     // cannot be run detached from their response: the next request refreshes in the foreground.
-    const answer = await this.cache.handle(exchange.request, policy, origin(false), {
-      refresh: exchange.route.usesResponse ? undefined : origin(true),
+    const answer = await this.cache.handle(exchange.request, policy, origin, {
+      refresh: exchange.route.usesResponse ? undefined : origin,
     });
     if (answer.sent) return exchange.streamed?.value;
     writeStatus(exchange.res, answer.status);
@@ -167,9 +167,9 @@ export class RouteCacheInterceptor implements NestInterceptor {
     exchange: Exchange,
     next: CallHandler,
     ctx: OriginContext,
-    background: boolean,
   ): Promise<OriginResponse> {
     const { req, res, route } = exchange;
+    const { background } = ctx;
     if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
     // Detached from the response, a run sees the status and headers Nest sets before handlers.
     const readHead = (): ResponseHead =>
@@ -191,7 +191,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     if (!background) exchange.handlerHeaders = head.headers;
     const result = await readHandlerResult(value, head, route, this.platform(), ctx.maxBodyBytes);
     if (result.buffered) return result.response;
-    return this.streamThrough(exchange, ctx, background, result.status, result.headers, result.value);
+    return this.streamThrough(exchange, ctx, result.status, result.headers, result.value);
   }
 
   /**
@@ -201,12 +201,11 @@ export class RouteCacheInterceptor implements NestInterceptor {
   private streamThrough(
     exchange: Exchange,
     ctx: OriginContext,
-    background: boolean,
     status: number,
     headers: ResponseHeaders,
     value: unknown,
   ): OriginResponse {
-    if (background) {
+    if (ctx.background) {
       const stream = value instanceof StreamableFile ? value.getStream() : value;
       (stream as { destroy?: () => void }).destroy?.();
     } else {

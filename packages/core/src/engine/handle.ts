@@ -107,7 +107,8 @@ export function createHandler(
     origin: Origin,
     fallback: CacheEntry | undefined,
   ): Promise<CacheAnswer> {
-    const running = context.hitForMiss.has(scope.key, options.clock()) ? undefined : flights.join(scope.key);
+    const hitForMiss = context.hitForMiss.has(scope.key, options.clock());
+    const running = hitForMiss ? undefined : flights.join(scope.key);
     if (running) {
       // Bounded: a leader whose handler never ends must not hold its waiters forever.
       const outcome = await waitBounded(running, options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS);
@@ -116,7 +117,7 @@ export function createHandler(
         return answerFromEntry(context, scope, outcome.entry, { fwd: 'miss', collapsed: true });
       }
       // Released: the leader's result was not cacheable; run our own.
-    } else if (scope.method === 'GET' && !context.hitForMiss.has(scope.key, options.clock())) {
+    } else if (scope.method === 'GET' && !hitForMiss) {
       return lead(scope, origin, fallback);
     }
     stats.count('misses', scope.route);

@@ -38,27 +38,15 @@ export function answerFromEntry(
   const age = buildAgeHeader(entry.storedAt, now);
   const ttl = getRemainingTtl(entry, now);
   const code = response.status;
-  // RFC 9110 §15.4.5: a 304 stands for a 200-class response to GET/HEAD (isNotModified checks the method).
-  if (
-    code >= 200 &&
-    code < 300 &&
-    code !== 206 &&
-    isNotModified(
-      scope.method,
-      scope.request.headers,
-      { etag: first(stored.etag), 'last-modified': first(stored['last-modified']) },
-      { now },
-    )
-  ) {
-    context.stats.count('notModified', scope.route);
+  if (isNotModifiedAnswer(context, scope, code, stored, now)) {
     let kept = notModifiedHeaders.get(response);
     if (kept === undefined) {
       kept = buildNotModifiedHeaders(stored);
       notModifiedHeaders.set(response, kept);
     }
-    // buildNotModifiedHeaders keeps age and cache-status, so they are added as it would have.
+    // buildNotModifiedHeaders keeps age and cache-status (the upstream one), so they are added as it would have.
     const headers: ResponseHeaders = { ...kept, age };
-    setCacheStatus(context, headers, status, ttl, stored['cache-status']);
+    setCacheStatus(context, headers, status, ttl);
     return { status: 304, headers, body: null, sent: false };
   }
   const headers: ResponseHeaders = { ...stored, age };
@@ -80,15 +68,14 @@ export function answerFromOrigin(
 
 /**
  * Adds this cache's member to `Cache-Status` (unless disabled). RFC 9211 §2: members are listed
- * in the order caches handled the response, so an upstream value comes first. `ttl` (when given)
- * is added to `status`; `upstream` is the upstream value when `headers` may lack it.
+ * in the order caches handled the response, so an upstream value (already in `headers`) comes
+ * first. `ttl` (when given) is added to `status`.
  */
 export function setCacheStatus(
   context: EngineContext,
   headers: ResponseHeaders,
   status: AnswerStatus,
   ttl?: number,
-  upstream: string | string[] | undefined = headers['cache-status'],
 ): void {
   const name = context.options.cacheStatus;
   if (name === false) return;
@@ -106,6 +93,7 @@ export function setCacheStatus(
       ttl === undefined ? { cache: name, ...status } : { cache: name, ...status, ttl },
     );
   }
+  const upstream = headers['cache-status'];
   const previous = Array.isArray(upstream) ? upstream.join(', ') : upstream;
   headers['cache-status'] = previous ? `${previous}, ${member}` : member;
 }
@@ -117,15 +105,30 @@ function answerConditionally(
   headers: ResponseHeaders,
   body: Uint8Array | null,
 ): CacheAnswer {
-  // RFC 9110 §15.4.5: a 304 stands for a 200-class response to GET/HEAD (isNotModified checks the method).
-  if (status >= 200 && status < 300 && status !== 206) {
-    const validators = { etag: first(headers.etag), 'last-modified': first(headers['last-modified']) };
-    if (isNotModified(scope.method, scope.request.headers, validators, { now: context.options.clock() })) {
-      context.stats.count('notModified', scope.route);
-      return { status: 304, headers: buildNotModifiedHeaders(headers), body: null, sent: false };
-    }
+  if (isNotModifiedAnswer(context, scope, status, headers)) {
+    return { status: 304, headers: buildNotModifiedHeaders(headers), body: null, sent: false };
   }
   return { status, headers, body, sent: false };
+}
+
+/**
+ * True (and counted) when the request's validators match a response with these headers, so a
+ * 304 answers it. RFC 9110 §15.4.5: a 304 stands for a 200-class response to GET/HEAD
+ * (isNotModified checks the method).
+ */
+function isNotModifiedAnswer(
+  context: EngineContext,
+  scope: RequestScope,
+  status: number,
+  headers: ResponseHeaders,
+  now?: number,
+): boolean {
+  if (status < 200 || status >= 300 || status === 206) return false;
+  const validators = { etag: first(headers.etag), 'last-modified': first(headers['last-modified']) };
+  const options = { now: now ?? context.options.clock() };
+  if (!isNotModified(scope.method, scope.request.headers, validators, options)) return false;
+  context.stats.count('notModified', scope.route);
+  return true;
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -103,7 +103,6 @@ export async function runOrigin(
     if (!decision.store) reason = decision.reason;
     else if (hasUnkeyedVary(headers, policy)) reason = 'vary-unkeyed';
     else if (body.byteLength > maxBodyBytes) reason = 'too-large';
-    else if (ttlFor(policy, status) <= 0) reason = 'ttl';
   }
   const entry =
     reason === undefined

@@ -23,23 +23,23 @@ export interface CallDeadlines {
 export function createCallDeadlines(): CallDeadlines {
   const lanes = new Map<number, Lane>();
 
-  function arm(lane: Lane, limitMs: number): void {
+  function arm(lane: Lane): void {
     const first = lane.pending.values().next();
     if (first.done) {
       lane.timer = undefined;
       return;
     }
-    lane.timer = setTimeout(() => expireDue(lane, limitMs), Math.max(0, first.value.deadline - Date.now()));
+    lane.timer = setTimeout(() => expireDue(lane), Math.max(0, first.value.deadline - Date.now()));
   }
 
-  function expireDue(lane: Lane, limitMs: number): void {
+  function expireDue(lane: Lane): void {
     const now = Date.now();
     for (const item of lane.pending) {
       if (item.deadline > now) break;
       lane.pending.delete(item);
       item.expire();
     }
-    arm(lane, limitMs);
+    arm(lane);
   }
 
   return {
@@ -53,7 +53,7 @@ export function createCallDeadlines(): CallDeadlines {
       return new Promise<T>((resolve, reject) => {
         const item: Pending = { deadline: Date.now() + limitMs, expire: () => reject(onTimeout()) };
         owner.pending.add(item);
-        if (owner.timer === undefined) arm(owner, limitMs);
+        if (owner.timer === undefined) arm(owner);
         const settle = (): void => {
           owner.pending.delete(item);
           // Nothing left to watch: no timer keeps the process alive.

@@ -21,13 +21,13 @@ import type { CacheEntry } from '../types';
  * The fixed-width fields let the Lua scripts make an entry stale or read its tags without
  * decoding JSON they don't need (and without cjson, which would mangle numbers and empty arrays).
  */
-export const ENTRY_MAGIC: string = 'RC1|';
+const ENTRY_MAGIC: string = 'RC1|';
 export const FRESH_OFFSET: number = 4;
 export const FRESH_WIDTH: number = 24;
-export const GRACE_OFFSET: number = 28;
-export const GRACE_WIDTH: number = 16;
-export const VERSION_OFFSET: number = 52;
-export const VERSION_WIDTH: number = 8;
+const GRACE_OFFSET: number = 28;
+const GRACE_WIDTH: number = 16;
+const VERSION_OFFSET: number = 52;
+const VERSION_WIDTH: number = 8;
 export const PREAMBLE_BYTES: number = 60;
 
 interface EntryHeader {
@@ -68,7 +68,7 @@ export function fixedNumber(value: number, width: number): string {
 }
 
 /** Grace after `freshUntil` in ms: the longer of the two RFC 5861 windows. */
-export function graceMs(entry: Pick<CacheEntry, 'staleWhileRevalidate' | 'staleIfError'>): number {
+function graceMs(entry: Pick<CacheEntry, 'staleWhileRevalidate' | 'staleIfError'>): number {
   return Math.max(entry.staleWhileRevalidate, entry.staleIfError, 0) * 1000;
 }
 

@@ -3,7 +3,12 @@ import type { Cluster, Redis } from 'ioredis';
 import { StoreError } from '../errors';
 import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreLock, StoreSetOptions } from '../types';
 import { createCallDeadlines } from './call-deadlines';
-import { type CircuitBreaker, type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker';
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  createCircuitBreaker,
+} from './circuit-breaker';
 import { decodeEntry, encodeEntry, FRESH_WIDTH, fixedNumber } from './entry-codec';
 import {
   DELETE_SCRIPT,
@@ -76,10 +81,16 @@ export interface RedisStore extends Store {
   close(): Promise<void>;
   stats(): { l2: LayerStats };
   /** The breaker's current state (`'closed'` when disabled). */
-  readonly circuit: 'closed' | 'open' | 'half-open';
+  readonly circuit: CircuitState;
 }
 
 const STORE_NAME = 'redis';
+
+/** Another type under our key is a foreign value: a miss, not a failure. */
+function wrongTypeAsMiss(error: Error): null {
+  if (String(error?.message).startsWith('WRONGTYPE')) return null;
+  throw error;
+}
 
 /**
  * A `Store` in Redis (standalone or Cluster) over an ioredis client you provide.
@@ -102,12 +113,6 @@ const STORE_NAME = 'redis';
  * const redis = new Redis(process.env.REDIS_URL, recommendedRedisOptions);
  * const cache = createCache({ store: redisStore({ client: redis }) });
  */
-/** Another type under our key is a foreign value: a miss, not a failure. */
-function wrongTypeAsMiss(error: Error): null {
-  if (String(error?.message).startsWith('WRONGTYPE')) return null;
-  throw error;
-}
-
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const { client } = options;
   if (!client || typeof (client as Redis).getBuffer !== 'function') {

@@ -225,7 +225,7 @@ const ENTRY_OVERHEAD = 200;
  * Estimated memory of an entry in bytes: body bytes plus strings counted at 2 bytes a
  * character, plus the JSON length of a data value.
  */
-export function estimateEntrySize(key: string, entry: CacheEntry): number {
+function estimateEntrySize(key: string, entry: CacheEntry): number {
   let size = ENTRY_OVERHEAD + (key.length + entry.key.length) * 2;
   for (const tag of entry.tags) size += tag.length * 2 + 16;
   const response = entry.response;

@@ -84,6 +84,8 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
   /** Without a bus there is nobody to stay coherent with: L1 is always usable. */
   let healthy = bus === undefined;
   let closed = false;
+  /** L1 entry object -> the same entry with its real `expiresAt` (see `fromL1`). */
+  const restoredFromL1 = new WeakMap<CacheEntry, CacheEntry>();
 
   const report = (operation: string, error: unknown, context: Record<string, unknown> = {}) => {
     logger?.warn(`routecache: l2 ${operation} failed`, { layer: 'l2', operation, error, ...context });
@@ -144,11 +146,20 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     return Object.assign({ ...entry, expiresAt: cap }, { [REAL_EXPIRES_AT]: entry.expiresAt });
   }
 
+  /**
+   * The entry with its real `expiresAt`, restored once per L1 entry object (an L1 hit then copies
+   * nothing); a store that rewrites an entry (expire) makes a new object, restored afresh.
+   */
   function fromL1(entry: CacheEntry): CacheEntry {
     const real = (entry as { [REAL_EXPIRES_AT]?: number })[REAL_EXPIRES_AT];
     if (real === undefined) return entry;
-    const { [REAL_EXPIRES_AT]: _, ...rest } = entry as CacheEntry & { [REAL_EXPIRES_AT]?: number };
-    return { ...rest, expiresAt: real };
+    let restored = restoredFromL1.get(entry);
+    if (restored === undefined) {
+      const { [REAL_EXPIRES_AT]: _, ...rest } = entry as CacheEntry & { [REAL_EXPIRES_AT]?: number };
+      restored = { ...rest, expiresAt: real };
+      restoredFromL1.set(entry, restored);
+    }
+    return restored;
   }
 
   function publish(message: DistributiveOmit<BusMessage, 'from'>): Promise<void> {

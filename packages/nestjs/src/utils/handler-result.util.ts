@@ -1,5 +1,5 @@
 import { HttpException, StreamableFile } from '@nestjs/common';
-import type { OriginResponse, ResponseHeaders } from '@routecache/core';
+import { NEGATIVE_STATUS_CODES, type OriginResponse, type ResponseHeaders } from '@routecache/core';
 import {
   isStreamingValue,
   type Platform,
@@ -67,8 +67,6 @@ export async function readHandlerResult(
   return { buffered: true, response: { status: head.status, headers, body } };
 }
 
-const NEGATIVE_STATUSES = new Set([404, 410]);
-
 /**
  * A thrown 404/410 the policy keeps (`negativeTtl`), as the response Nest's default exception
  * filter sends (`{ statusCode, message, error }`), so that it can be stored. `undefined` for
@@ -81,7 +79,7 @@ export function readNegativeError(
 ): OriginResponse | undefined {
   if (!(error instanceof HttpException)) return undefined;
   const status = error.getStatus();
-  if (!NEGATIVE_STATUSES.has(status) || !statuses.has(status)) return undefined;
+  if (!NEGATIVE_STATUS_CODES.includes(status) || !statuses.has(status)) return undefined;
   const response = error.getResponse();
   const body = typeof response === 'object' ? response : { statusCode: status, message: response };
   const serialized = serializeBody(body, 'express');

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { hasRequestBody } from './request-body';
+
+const getter =
+  (headers: Record<string, string>) =>
+  (name: string): string | undefined =>
+    headers[name];
+
+describe('hasRequestBody', () => {
+  it.each<[Record<string, string>, boolean]>([
+    [{}, false],
+    [{ 'content-length': '0' }, false],
+    [{ 'content-length': '000' }, false],
+    [{ 'content-length': ' 0 ' }, false],
+    [{ 'content-length': '12' }, true],
+    [{ 'transfer-encoding': 'chunked' }, true],
+    [{ 'transfer-encoding': 'chunked', 'content-length': '0' }, true],
+    // Malformed lengths count as a body: the request then bypasses shared entries.
+    [{ 'content-length': '' }, true],
+    [{ 'content-length': '-1' }, true],
+    [{ 'content-length': 'abc' }, true],
+  ])('%j -> %s', (headers, expected) => {
+    expect(hasRequestBody(getter(headers))).toBe(expected);
+  });
+});
