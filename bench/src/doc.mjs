@@ -83,6 +83,13 @@ function targetLines(groups) {
                 (Number.isFinite(p.cpuValue) ? `; by server CPU per request ${p.cpuValue.toFixed(2)}×` : ''),
         );
       }
+      for (const c of r.compare ?? []) {
+        if (r.unavailable || !Number.isFinite(c.value)) continue;
+        lines.push(
+          `- ${r.id} vs ${c.id}: ${c.value.toFixed(2)}×` +
+            (Number.isFinite(c.cpuValue) ? `; by server CPU per request ${c.cpuValue.toFixed(2)}×` : ''),
+        );
+      }
     }
   }
   return lines;

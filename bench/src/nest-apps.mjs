@@ -7,8 +7,9 @@ import 'reflect-metadata';
 import { Controller, Get, Header, Module, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import { of } from 'rxjs';
 import { connectRedis, importPackage } from './serve.mjs';
-import { BODY, originCpu, originTimer } from './workload.mjs';
+import { BODY, HIT_HEADERS, originCpu, originTimer } from './workload.mjs';
 
 /** Applies class and method decorators the way TypeScript's emitted `__decorate` does. */
 function decorate(target, classDecorators, methods = {}) {
@@ -69,6 +70,21 @@ async function buildModule(variant, redisUrl) {
       const controller = originController(originTimer, [CachePolicy({ maxAge: 3600 })]);
       return { module: module([RouteCacheModule.forRoot(options)], [controller]), client };
     }
+    case 'floor-interceptor': {
+      // The fastest any interceptor cache can answer a hit: headers set, the prebuilt body emitted.
+      class PrebuiltHitInterceptor {
+        intercept(context) {
+          const res = context.getArgByIndex(1);
+          for (const [name, value] of Object.entries(HIT_HEADERS)) {
+            if (typeof res.setHeader === 'function') res.setHeader(name, value);
+            else res.header(name, value);
+          }
+          return of(BODY);
+        }
+      }
+      const controller = originController(originTimer, [UseInterceptors(new PrebuiltHitInterceptor())]);
+      return { module: module([], [controller]) };
+    }
     case 'cache-manager': {
       const { CacheModule, CacheInterceptor } = await importPackage('@nestjs/cache-manager');
       const controller = originController(originTimer, [UseInterceptors(CacheInterceptor)]);
@@ -81,8 +97,9 @@ async function buildModule(variant, redisUrl) {
 }
 
 /**
- * Starts one Nest variant on one platform. On the Express platform, `const` turns Express's own
- * ETag off (the ceiling, as for plain Express); every other variant keeps Nest's defaults.
+ * Starts one Nest variant on one platform. On the Express platform, `const` and
+ * `floor-interceptor` turn Express's own ETag off (ceilings, as for plain Express); every other
+ * variant keeps Nest's defaults.
  */
 export async function startNestSubject({ platform, variant, port, redisUrl }) {
   const { module: root, client } = await buildModule(variant, redisUrl);
@@ -92,7 +109,7 @@ export async function startNestSubject({ platform, variant, port, redisUrl }) {
     adapter = new FastifyAdapter();
   } else {
     adapter = new ExpressAdapter();
-    if (variant === 'const') adapter.getInstance().set('etag', false);
+    if (variant === 'const' || variant === 'floor-interceptor') adapter.getInstance().set('etag', false);
   }
   const app = await NestFactory.create(root, adapter, { logger: false, abortOnError: false });
   await app.listen(port, '127.0.0.1');

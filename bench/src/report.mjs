@@ -35,6 +35,13 @@ function verdict(row) {
     else
       parts.push(`${ratio(p.value)}× ${p.id} (${p.ahead ? 'ahead' : 'BEHIND'}; by CPU ${ratio(p.cpuValue)})`);
   }
+  for (const c of row.compare ?? []) {
+    parts.push(
+      Number.isFinite(c.value)
+        ? `${ratio(c.value)}× ${c.id} (by CPU ${ratio(c.cpuValue)})`
+        : `vs ${c.id}: no figure`,
+    );
+  }
   return parts.join('; ');
 }
 

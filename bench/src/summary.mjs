@@ -95,6 +95,16 @@ export function summarize(results, rounds) {
           return { id: peerId, value, cpuValue, ahead: Number.isFinite(value) ? value > 1 : undefined };
         });
       }
+      if (s.meta.compare && s.meta.framework === framework) {
+        row.compare = s.meta.compare.map((otherId) => {
+          const other = byId.get(otherId);
+          const value = median(roundRatios(values, perRound(other, rounds)));
+          const cpuValue = median(
+            roundRatios(efficiencyPerRound(s, rounds), efficiencyPerRound(other, rounds)),
+          );
+          return { id: otherId, value, cpuValue };
+        });
+      }
       rows.push(row);
     }
     groups.push({ framework, baseline: baseline?.id, rows });

@@ -32,6 +32,18 @@ export function buildDocument() {
 export const BODY = JSON.stringify(buildDocument());
 export const BODY_BYTES = Buffer.from(BODY);
 
+/**
+ * The headers a routecache hit on `rc.policy({ maxAge: 3600 })` sends with the document, for the
+ * "prebuilt hit" subjects (the same bytes on the wire as our hit, without any cache logic).
+ */
+export const HIT_HEADERS = {
+  'content-type': 'application/json',
+  'cache-control': 'public, max-age=3600',
+  etag: 'W/"801-g1HgrUB9qJvWI22y9qT4I7I38-0"',
+  age: '0',
+  'cache-status': 'routecache; hit; ttl=3600',
+};
+
 /** The origin handler's work, timer variant: waits ~2 ms (I/O-like), then builds the document. */
 export async function originTimer() {
   handlerCalls.n++;

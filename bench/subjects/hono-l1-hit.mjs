@@ -13,6 +13,7 @@ export const meta = {
   expectHeaders: { 'cache-status': /hit/, etag: /"/ },
   cached: true,
   target: { ratio: 0.95 },
+  compare: ['hono-floor-middleware'],
 };
 
 export async function start({ port }) {

@@ -12,6 +12,7 @@ export const meta = {
   cached: true,
   target: { ratio: 0.95 },
   peers: ['nest-express-cache-manager'],
+  compare: ['nest-express-floor-interceptor'],
 };
 
 export function start(options) {

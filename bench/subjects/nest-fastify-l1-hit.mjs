@@ -12,6 +12,7 @@ export const meta = {
   cached: true,
   target: { ratio: 0.95 },
   peers: ['nest-fastify-cache-manager'],
+  compare: ['nest-fastify-floor-interceptor'],
 };
 
 export function start(options) {

@@ -5,6 +5,8 @@
  * bytes, so hashes are the same on every runtime sharing a store.
  */
 
+import { getBuiltinModule } from './node-builtin';
+
 interface NodeHash {
   update(data: Uint8Array | string): NodeHash;
   digest(encoding: 'base64url'): string;
@@ -18,14 +20,9 @@ let nodeCrypto: NodeCrypto | null | undefined;
 /** Node's `crypto` module when the runtime offers it synchronously, else `undefined`. */
 export function getNodeCrypto(): NodeCrypto | undefined {
   if (nodeCrypto === undefined) {
-    nodeCrypto = null;
-    try {
-      const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-      const module = process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-      if (typeof module?.createHash === 'function') nodeCrypto = module;
-    } catch {
-      // No usable node:crypto on this runtime: the portable paths are used.
-    }
+    // Without a usable node:crypto (null), the portable paths are used.
+    const module = getBuiltinModule('node:crypto') as NodeCrypto | undefined;
+    nodeCrypto = typeof module?.createHash === 'function' ? module : null;
   }
   return nodeCrypto ?? undefined;
 }

@@ -1,6 +1,7 @@
 export type * from './types';
 export const VERSION: string = '0.1.0';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
+export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
 export {
   buildNotModifiedHeaders,
   CONDITIONAL_REQUEST_HEADERS,

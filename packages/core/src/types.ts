@@ -400,13 +400,17 @@ export interface RouteCache {
     keys?: readonly string[];
     mode?: InvalidationMode;
   }): Promise<{ keys: number; tags: number }>;
-  /** The request-level entry point every adapter calls. */
+  /**
+   * The request-level entry point every adapter calls. Returns the answer itself when it is
+   * known at once (a hit in an in-process store, a 304), so an adapter can send it without
+   * waiting a microtask; otherwise a promise. It never throws: failures reject the promise.
+   */
   handle(
     request: CacheRequest,
     policy: Policy,
     origin: Origin,
     options?: HandleOptions,
-  ): Promise<CacheAnswer>;
+  ): CacheAnswer | Promise<CacheAnswer>;
   /** Validates and normalises a policy against this cache's `defaults`. */
   definePolicy(input: PolicyInput): Policy;
   stats(): CacheStats;

@@ -42,6 +42,25 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       expect(calls()).toBe(1);
     });
 
+    it('sends UTF-8 text and binary bodies byte for byte on a hit, with their length', async () => {
+      const rc = routeCache();
+      const app = express();
+      const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      app.get('/text', rc.policy({ maxAge: 60 }), (_req, res) => res.type('text').send('caf\u00e9 \u2615'));
+      app.get('/binary', rc.policy({ maxAge: 60 }), (_req, res) => res.type('bin').send(binary));
+      server = await listen(app);
+      for (const [path, bytes] of [
+        ['/text', Buffer.from('caf\u00e9 \u2615')],
+        ['/binary', binary],
+      ] as const) {
+        await (await server.fetch(path)).arrayBuffer();
+        const hit = await server.fetch(path);
+        expect(hit.headers.get('cache-status')).toMatch(/hit/);
+        expect(hit.headers.get('content-length')).toBe(String(bytes.byteLength));
+        expect(Buffer.from(await hit.arrayBuffer())).toEqual(bytes);
+      }
+    });
+
     it('sends one ETag, computed by the cache, and answers 304 on a hit for a weak If-None-Match', async () => {
       const { calls } = await start();
       const miss = await server!.fetch('/items/1');

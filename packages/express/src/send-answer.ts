@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { CacheAnswer } from '@routecache/core';
+import { type CacheAnswer, latin1Text } from '@routecache/core';
 import type { ResponseWriter } from './capture';
 
 /**
@@ -14,8 +14,12 @@ export function sendAnswer(res: ServerResponse, answer: CacheAnswer, writer: Res
   // RFC 9110 §8.6: no Content-Length on 204 and 304; otherwise it is the length of what is sent.
   if (body !== null && status !== 204 && status !== 304) res.setHeader('content-length', body.byteLength);
   (writer.writeHead as (status: number) => void).call(res, status);
-  (writer.end as (body?: Uint8Array) => void).call(
-    res,
-    body === null || body.byteLength === 0 ? undefined : body,
-  );
+  const end = writer.end as (body?: Uint8Array | string, encoding?: BufferEncoding) => void;
+  if (body === null || body.byteLength === 0) end.call(res);
+  else {
+    // A small body goes as a Latin-1 string: Node writes it in the same write as the head.
+    const text = latin1Text(body);
+    if (text === undefined) end.call(res, body);
+    else end.call(res, text, 'latin1');
+  }
 }

@@ -52,10 +52,14 @@ export function createServe(cache: RouteCache, streamTimeoutMs: number): Serve {
       return running.result;
     };
     const refresh: Origin = (ctx) => refreshInBackground(req, ctx, owner);
-    cache.handle(toCacheRequest(req, route, params), policy, origin, { refresh }).then(
-      (answer) => send(res, answer, running?.writer),
-      () => fallBack(res, next, running),
-    );
+    const answer = cache.handle(toCacheRequest(req, route, params), policy, origin, { refresh });
+    // A hit in an in-process store is answered at once: sent in this tick, no promise.
+    if (!(answer instanceof Promise)) send(res, answer, undefined);
+    else
+      answer.then(
+        (answer) => send(res, answer, running?.writer),
+        () => fallBack(res, next, running),
+      );
   };
 }
 

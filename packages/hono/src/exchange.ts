@@ -1,4 +1,10 @@
-import { type CacheAnswer, type CacheRequest, hasRequestBody, type ResponseHeaders } from '@routecache/core';
+import {
+  asciiText,
+  type CacheAnswer,
+  type CacheRequest,
+  hasRequestBody,
+  type ResponseHeaders,
+} from '@routecache/core';
 import type { Context } from 'hono';
 
 /** Statuses whose responses cannot carry a body (Fetch standard "null body status"). */
@@ -80,7 +86,10 @@ export function toHeaders(record: ResponseHeaders): Headers {
  * (`writeHead(status, record)`); a `Headers` object would be copied header by header first.
  */
 export function toResponse(answer: CacheAnswer): Response {
-  const body = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
+  const bytes = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
+  // On Node a small ASCII body goes as a string: @hono/node-server then sends it in the same
+  // write as the head (`asciiText` is `undefined` on other runtimes and for other bodies).
+  const body = (bytes && asciiText(bytes)) ?? bytes;
   return new Response(body as ConstructorParameters<typeof Response>[0], {
     status: answer.status,
     headers: hasListValue(answer.headers)

@@ -1,4 +1,4 @@
-import type { Policy, RouteCache } from '@routecache/core';
+import type { CacheAnswer, Policy, RouteCache } from '@routecache/core';
 import type { Context, Next } from 'hono';
 import { rewriteRequestUrl, toCacheRequest, toResponse } from './exchange';
 import { readOriginResponse } from './origin-response';
@@ -17,23 +17,31 @@ export interface RouteTarget {
 
 /**
  * Hands one request to `cache.handle()` and sends its answer. Everything the handler needs to
- * see is read or rewritten before `next()`; `c.res` is read after it.
+ * see is read or rewritten before `next()`; `c.res` is read after it. A hit the engine answers
+ * synchronously is returned as a `Response` at once (not `async`: no promise of its own).
  */
-export async function respond(
+export function respond(
   c: Context,
   next: Next,
   target: RouteTarget,
   cache: RouteCache,
   app: RefreshApp | undefined,
-): Promise<Response | undefined> {
+): Response | undefined | Promise<Response | undefined> {
   let handlerRan = false;
   const replaceResponse = (res: Response): void => {
     // Clearing first stops Hono from merging the handler's headers back into ours.
     c.res = undefined;
     c.res = res;
   };
+  const send = (answer: CacheAnswer): Response | undefined => {
+    if (answer.sent) return undefined;
+    const res = toResponse(answer);
+    if (!handlerRan) return res;
+    replaceResponse(res);
+    return undefined;
+  };
 
-  const answer = await cache.handle(
+  const answer = cache.handle(
     toCacheRequest(c, target.route, target.params),
     target.policy,
     async function runHandler(ctx) {
@@ -51,9 +59,5 @@ export async function respond(
       waitUntil: (promise) => executionCtxOf(c)?.waitUntil(promise),
     },
   );
-  if (answer.sent) return undefined;
-  const res = toResponse(answer);
-  if (!handlerRan) return res;
-  replaceResponse(res);
-  return undefined;
+  return answer instanceof Promise ? answer.then(send) : send(answer);
 }

@@ -5,8 +5,7 @@ import {
   type PolicyInput,
   type RouteCache,
 } from '@routecache/core';
-import type { MiddlewareHandler } from 'hono';
-import { createMiddleware } from 'hono/factory';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
 import type { RefreshApp } from './refresh';
 import { runAsRefresh } from './refresh';
@@ -77,9 +76,9 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
 
   return {
     middleware(): MiddlewareHandler {
-      // Not `async`: the cache-hit path returns `respond()`'s promise as is, without the extra
-      // promise and microtask turns an `async` wrapper adds.
-      return createMiddleware(function routeCacheMiddleware(c, next) {
+      // Not `async`: a hit is returned as the `Response` itself (a miss as `respond()`'s
+      // promise), without the extra promise and microtask turns an `async` wrapper adds.
+      return asMiddleware(function routeCacheMiddleware(c, next) {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
         const target = table.match(c.req.path);
@@ -93,7 +92,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
       // The last label built, reused while method and route repeat (the usual case): no string
       // is built per request.
       let last = { method: '', path: '', route: '' };
-      const handler = createMiddleware(function routeCachePolicy(c, next) {
+      const handler = asMiddleware(function routeCachePolicy(c, next) {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
         const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
@@ -109,4 +108,15 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
     stats: () => cache.stats(),
     cache,
   };
+}
+
+/**
+ * Types a middleware that may return its `Response` synchronously. Hono runs middleware and
+ * handlers alike (`compose` awaits whatever they return; a lone handler's plain `Response` is
+ * sent as is), but `MiddlewareHandler` is declared as returning a promise.
+ */
+function asMiddleware(
+  fn: (c: Context, next: Next) => Response | undefined | ReturnType<MiddlewareHandler>,
+): MiddlewareHandler {
+  return fn as MiddlewareHandler;
 }

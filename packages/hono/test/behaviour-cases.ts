@@ -165,6 +165,25 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     ],
   },
   {
+    // Small ASCII bodies are sent as strings on Node (one write with the head): a non-ASCII
+    // body must still go out as its exact bytes.
+    name: 'sends a non-ASCII body byte for byte on a hit',
+    steps: [
+      {
+        path: '/utf8',
+        status: 200,
+        body: 'caf\u00e9 \u2615 run 1',
+        expectHeaders: { 'cache-status': miss },
+      },
+      {
+        path: '/utf8',
+        status: 200,
+        body: 'caf\u00e9 \u2615 run 1',
+        expectHeaders: { 'cache-status': hit },
+      },
+    ],
+  },
+  {
     name: 'never stores a response with Set-Cookie',
     steps: [
       { path: '/cookie', status: 200, body: 'cookie run 1', expectHeaders: { 'set-cookie': /session=abc/ } },

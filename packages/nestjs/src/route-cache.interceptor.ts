@@ -20,7 +20,7 @@ import type {
   RouteCache,
 } from '@routecache/core';
 import { hasRequestBody } from '@routecache/core';
-import { from, lastValueFrom, type Observable } from 'rxjs';
+import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
@@ -76,7 +76,9 @@ export class RouteCacheInterceptor implements NestInterceptor {
     // Once per adapter (the adapter may be set after this is built): it then sends the answer's
     // `BufferedBody` in one write instead of as a stream.
     sendBufferedBodies(this.adapterHost.httpAdapter);
-    return from(this.respond(context, next, policy));
+    const result = this.respond(context, next, policy);
+    // A hit the engine answers synchronously is emitted at once (no promise to wait for).
+    return result instanceof Promise ? from(result) : of(result);
   }
 
   /** The route's policy: its method's `@CachePolicy()`, else its controller's; none passes it through. */
@@ -140,7 +142,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return this.adapterHost.httpAdapter?.getType() ?? 'express';
   }
 
-  private async respond(context: ExecutionContext, next: CallHandler, policy: Policy): Promise<unknown> {
+  private respond(context: ExecutionContext, next: CallHandler, policy: Policy): unknown {
     const exchange: Exchange = {
       req: context.getArgByIndex<PlatformRequest>(0),
       res: context.getArgByIndex<PlatformResponse>(1),
@@ -153,9 +155,16 @@ export class RouteCacheInterceptor implements NestInterceptor {
     // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
     // the same request. Handlers that set status or headers through `@Res({ passthrough })`
     // cannot be run detached from their response: the next request refreshes in the foreground.
-    const answer = await this.cache.handle(exchange.request, policy, origin, {
+    const answer = this.cache.handle(exchange.request, policy, origin, {
       refresh: exchange.route.usesResponse ? undefined : origin,
     });
+    return answer instanceof Promise
+      ? answer.then((answer) => this.send(exchange, answer))
+      : this.send(exchange, answer);
+  }
+
+  /** Writes the answer's status and headers on the response; returns the value Nest sends. */
+  private send(exchange: Exchange, answer: CacheAnswer): unknown {
     if (answer.sent) return exchange.streamed?.value;
     writeStatus(exchange.res, answer.status);
     writeHeaders(exchange.res, answer.headers, exchange.handlerHeaders);

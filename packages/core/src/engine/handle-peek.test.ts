@@ -55,4 +55,53 @@ describe('handle: a store with a synchronous peek', () => {
       expect.objectContaining({ operation: 'peek' }),
     );
   });
+
+  it('returns a peeked hit and its 304 synchronously, a miss and a bypass as promises', async () => {
+    const { store } = spiedStore();
+    const cache = createCache({ store, clock: clock.now });
+    const origin = fakeOrigin();
+    const miss = cache.handle(makeRequest('/p'), policy, origin);
+    expect(miss).toBeInstanceOf(Promise);
+    const etag = header(await miss, 'etag') ?? '';
+
+    const hit = cache.handle(makeRequest('/p'), policy, origin);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(bodyText(hit as Awaited<typeof hit>)).toBe('body 1');
+
+    const revalidated = cache.handle(
+      makeRequest('/p', { headers: { 'if-none-match': etag } }),
+      policy,
+      origin,
+    );
+    expect(revalidated).not.toBeInstanceOf(Promise);
+    expect((revalidated as Awaited<typeof revalidated>).status).toBe(304);
+
+    const bypass = cache.handle(
+      makeRequest('/p', { headers: { authorization: 'Bearer x' } }),
+      policy,
+      origin,
+    );
+    expect(bypass).toBeInstanceOf(Promise);
+    await bypass;
+    expect(origin.calls).toHaveLength(2);
+  });
+
+  it('rejects (never throws) when the engine fails on the synchronous path', async () => {
+    const { store } = spiedStore();
+    let broken = false;
+    // The engine's clock failing once the entry is found stands for any bug on the hit path.
+    const engineClock = (): number => {
+      if (broken) throw new Error('clock broke');
+      return clock.now();
+    };
+    const cache = createCache({ store, clock: engineClock });
+    const origin = fakeOrigin();
+    await cache.handle(makeRequest('/p'), policy, origin);
+    broken = true;
+    let result: unknown;
+    expect(() => {
+      result = cache.handle(makeRequest('/p'), policy, origin);
+    }).not.toThrow();
+    await expect(result).rejects.toThrow('clock broke');
+  });
 });

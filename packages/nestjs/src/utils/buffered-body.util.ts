@@ -1,6 +1,6 @@
-import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
+import { asciiText, latin1Text } from '@routecache/core';
 import type { Platform } from './response-body.util';
 
 /** What `StreamableFile`'s constructor is given so that it opens no stream (see `BufferedBody`). */
@@ -51,17 +51,10 @@ interface SendingResponse {
 const prepared = new WeakSet<object>();
 
 /**
- * Largest body sent as a string. Node writes a string body in one piece with the head, a
- * Buffer as a second chunk (`writev`): a 1.5 KB body as a string cost 2 µs less CPU per
- * response and gave 1.5× the req/s on a bare Node server here. Beyond this size the copy into
- * a string is not worth it.
- */
-const ONE_WRITE_MAX_BYTES = 16 * 1024;
-
-/**
  * Makes Nest's Express or Fastify adapter send a `BufferedBody` as bytes, with the headers
  * its `StreamableFile` path would set (`Content-Type` when none, `Content-Length`): Express
- * `res.end(bytes)`, Fastify `reply.send(bytes)` (its `onSend` hooks still run). Nest sends a
+ * `res.end(bytes)`, Fastify `reply.send(bytes)` (its `onSend` hooks still run); small bodies as
+ * strings (core's `latin1Text` / `asciiText`: one write with the head). Nest sends a
  * `StreamableFile` as a stream: a `Readable`, `pipe()` and close listeners per response, and
  * headers and body in separate writes. Sending the bytes cut the server CPU of an L1 hit of
  * the bench's 2 KB document (`bench/`, Node 24, best of 6 rounds) from about 70 to 36 µs on
@@ -90,22 +83,18 @@ function sendOnExpress(res: SendingResponse, body: BufferedBody): unknown {
   // A "Transfer-Encoding" forbids a "Content-Length" (RFC 9112 §6.2).
   if (res.getHeader('content-length') === undefined && res.getHeader('transfer-encoding') === undefined)
     res.setHeader!('content-length', length!);
-  // Node sends no body for a HEAD request (nor for a 304). Latin1 maps each byte to one
-  // character, so the bytes are sent unchanged (see `ONE_WRITE_MAX_BYTES`).
-  const { bytes } = body;
-  if (bytes.byteLength > ONE_WRITE_MAX_BYTES) return res.end!(bytes);
-  return res.end!(toBuffer(bytes).toString('latin1'), 'latin1');
+  // Node sends no body for a HEAD request (nor for a 304). A small body goes as a Latin-1
+  // string (the same bytes), which Node writes in one piece with the head.
+  const text = latin1Text(body.bytes);
+  return text === undefined ? res.end!(body.bytes) : res.end!(text, 'latin1');
 }
 
 function sendOnFastify(reply: SendingResponse, body: BufferedBody): unknown {
   const { type } = body.getHeaders();
   if (reply.getHeader('content-type') === undefined) reply.header!('content-type', type!);
   // Fastify sets the Content-Length itself, also for a HEAD request. It measures and sends a
-  // string as UTF-8, so only an ASCII body goes as a string (see `ONE_WRITE_MAX_BYTES`).
-  const buffer = toBuffer(body.bytes);
-  if (buffer.byteLength <= ONE_WRITE_MAX_BYTES && isAscii(buffer))
-    return reply.send!(buffer.toString('latin1'));
-  return reply.send!(buffer);
+  // string as UTF-8, so only a small ASCII body goes as a string.
+  return reply.send!(asciiText(body.bytes) ?? toBuffer(body.bytes));
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
