@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCallDeadlines } from './call-deadlines';
+import { withinDeadline } from './call-deadline';
 
-describe('createCallDeadlines', () => {
+describe('withinDeadline', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -10,23 +10,22 @@ describe('createCallDeadlines', () => {
   });
 
   it('resolves or rejects with the call when it settles in time, and leaves no timer behind', async () => {
-    const deadlines = createCallDeadlines();
-    await expect(deadlines.within(Promise.resolve('v'), 100, () => new Error('late'))).resolves.toBe('v');
+    await expect(withinDeadline(Promise.resolve('v'), 100, () => new Error('late'))).resolves.toBe('v');
     await expect(
-      deadlines.within(Promise.reject(new Error('boom')), 100, () => new Error('late')),
+      withinDeadline(Promise.reject(new Error('boom')), 100, () => new Error('late')),
     ).rejects.toThrow('boom');
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('rejects with the timeout error once the limit passes, each call at its own deadline, on one timer', async () => {
-    const deadlines = createCallDeadlines();
+  it('rejects with the timeout error once the limit passes, each call at its own deadline', async () => {
     const never = new Promise<string>(() => {});
-    const first = deadlines.within(never, 100, () => new Error('first timed out'));
-    const firstOutcome = first.catch((error: Error) => error.message);
+    const firstOutcome = withinDeadline(never, 100, () => new Error('first timed out')).catch(
+      (error: Error) => error.message,
+    );
     await vi.advanceTimersByTimeAsync(40);
-    const second = deadlines.within(never, 100, () => new Error('second timed out'));
-    const secondOutcome = second.catch((error: Error) => error.message);
-    expect(vi.getTimerCount()).toBe(1);
+    const secondOutcome = withinDeadline(never, 100, () => new Error('second timed out')).catch(
+      (error: Error) => error.message,
+    );
 
     await vi.advanceTimersByTimeAsync(59);
     let settled = false;
@@ -44,12 +43,11 @@ describe('createCallDeadlines', () => {
   });
 
   it('keeps the result of a call that settles after its timeout out of the answer', async () => {
-    const deadlines = createCallDeadlines();
     let finish!: (value: string) => void;
     const slow = new Promise<string>((resolve) => {
       finish = resolve;
     });
-    const outcome = deadlines.within(slow, 50, () => new Error('timed out')).catch((e: Error) => e.message);
+    const outcome = withinDeadline(slow, 50, () => new Error('timed out')).catch((e: Error) => e.message);
     await vi.advanceTimersByTimeAsync(50);
     finish('too late');
     await expect(outcome).resolves.toBe('timed out');

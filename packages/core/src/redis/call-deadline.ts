@@ -1,0 +1,24 @@
+/**
+ * `call`'s outcome, or a rejection with `onTimeout()` when it has not settled within `limitMs`.
+ *
+ * One timer per call, cleared when the call settles. Measured on the Express L2-hit benchmark
+ * (Redis on loopback, 50 connections): a shared timer per time limit over a `Set` of pending
+ * calls saved about 1 µs of CPU per call but made V8 grow its young generation and keep
+ * survivors (scavenges of 50+ MB taking 4-6 ms every 100 ms instead of 0.3 ms every 20 ms), so
+ * the hits' p99 latency was 12-15 ms instead of about 4 ms; per-call timers have neither.
+ */
+export function withinDeadline<T>(call: Promise<T>, limitMs: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), limitMs);
+    call.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
