@@ -1,5 +1,6 @@
 export type * from './types';
 export const VERSION: string = '0.1.0';
+export { type AdapterCache, type AdapterCacheOptions, adapterCache } from './adapter-cache';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
 export {
@@ -44,6 +45,7 @@ export {
   TRACKING_PARAMETERS,
 } from './policy';
 export { hasRequestBody } from './request-body';
+export { type MethodRole, methodRole } from './request-method';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
 export {
   type ApplyPolicyHeadersOptions,

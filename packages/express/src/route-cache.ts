@@ -1,24 +1,18 @@
-import type { CacheOptions, CacheStats, Duration, PolicyInput, RouteCache } from '@routecache/core';
-import { createCache, PolicyError, parseDuration } from '@routecache/core';
+import type { AdapterCacheOptions, CacheStats, Duration, PolicyInput, RouteCache } from '@routecache/core';
+import { adapterCache, methodRole, parseDuration } from '@routecache/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createRouteMatcher, parseRoutes } from './routes-table';
 import { createServe } from './serve';
 
 /** Options of `routeCache()`: the adapter's own, plus every `createCache()` option. */
-export interface RouteCacheOptions extends CacheOptions {
-  /**
-   * An existing cache to use (and share with other adapters or `getOrSet` callers). When set,
-   * the cache-wide options (`store`, `namespace`, …) belong to that cache and may not be given
-   * here; `defaults` still applies to this middleware's routes, over the cache's own defaults.
-   * Default: a new `createCache()` with the other options.
-   */
-  cache?: RouteCache;
+export interface RouteCacheOptions extends AdapterCacheOptions {
   /**
    * Policies by route, applied by `app.use(rc)`: keys are `'GET <path>'` with an Express path
    * pattern (GET also covers HEAD), matched against `req.path` exactly as `app.get(path)` would
    * match it (path-to-regexp of the installed Express, the app's case and strict routing
-   * settings). The first matching route wins. Unsafe requests (POST, PUT, PATCH, DELETE) to a
-   * matching path also go through the cache, which invalidates that URL's entries on success.
+   * settings). The first matching route wins. Unsafe requests (POST, PUT, PATCH, DELETE, any
+   * method but the safe ones) to a matching path also go through the cache, which invalidates
+   * that URL's entries on success.
    * Default: `{}` (only `rc.policy()` routes are cached).
    */
   routes?: Record<string, PolicyInput>;
@@ -42,8 +36,6 @@ export interface RouteCacheMiddleware extends RequestHandler {
   readonly cache: RouteCache;
 }
 
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 /**
  * Express middleware that gives each route a cache policy: correct `Cache-Control` and friends,
  * ETags and 304s, and a server-side response cache with tags, stampede protection and stale
@@ -58,25 +50,19 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * await rc.invalidate({ tags: ['products'] });
  */
 export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddleware {
-  const { cache: given, routes = {}, streamTimeout = 1, defaults, ...cacheOptions } = options;
-  const conflicting = Object.entries(cacheOptions).find(([, value]) => value !== undefined)?.[0];
-  if (given !== undefined && conflicting !== undefined) {
-    throw new PolicyError(conflicting, 'cannot be combined with `cache`: configure the cache you pass in');
-  }
-  const cache = given ?? createCache({ ...cacheOptions, defaults });
-  const define = (input: PolicyInput) =>
-    cache.definePolicy(given === undefined || defaults === undefined ? input : { ...defaults, ...input });
+  const { routes = {}, streamTimeout = 1, ...cacheOptions } = options;
+  const { cache, definePolicy: define } = adapterCache(cacheOptions);
   const table = parseRoutes(routes, define);
   const serve = createServe(cache, parseDuration(streamTimeout, 'streamTimeout') * 1000);
   const matchRoute = createRouteMatcher(table);
 
   const middleware = function routeCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
     const method = req.method;
-    const safe = method === 'GET' || method === 'HEAD';
-    const match = (safe || UNSAFE_METHODS.has(method)) && table.length > 0 ? matchRoute(req) : undefined;
+    const role = methodRole(method);
+    const match = role !== 'none' && table.length > 0 ? matchRoute(req) : undefined;
     if (match === undefined) return void next();
     const { route, params } = match;
-    serve(req, res, next, route.policy, safe ? route.label : `${method} ${route.path}`, params);
+    serve(req, res, next, route.policy, role === 'read' ? route.label : `${method} ${route.path}`, params);
   } as RouteCacheMiddleware;
 
   middleware.policy = (input) => {
@@ -86,8 +72,8 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
     let last = { method: '', base: '', path: '', label: '' };
     return function routeCachePolicy(req, res, next) {
       const method = req.method;
-      // Other methods (OPTIONS, …) neither use nor change the cache.
-      if (method !== 'GET' && method !== 'HEAD' && !UNSAFE_METHODS.has(method)) return void next();
+      // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
+      if (methodRole(method) === 'none') return void next();
       const path = req.route?.path;
       let label: string | undefined;
       if (typeof path === 'string') {

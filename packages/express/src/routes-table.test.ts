@@ -20,6 +20,7 @@ describe.each(EXPRESS_VERSIONS)('routeCache routes table ($name)', ({ name, expr
         res.json({ id: req.params.id, n: calls.length });
       });
       app.post('/products/:id', (_req, res) => res.status(204).end());
+      app.all('/products/:id', (req, res, next) => (req.method === 'MKCOL' ? res.status(201).end() : next()));
       app.options('/products/:id', (_req, res) => res.status(204).end());
       app.get('/other', (_req, res) => res.send('other'));
       server = await listen(app);
@@ -60,6 +61,11 @@ describe.each(EXPRESS_VERSIONS)('routeCache routes table ($name)', ({ name, expr
       expect(after.headers.get('cache-status')).toMatch(STORED);
       expect(calls).toEqual(['7', '7']);
       expect(rc.stats().routes['POST /products/:id']).toMatchObject({ bypass: 1 });
+      // Any method but the safe ones is unsafe (RFC 9110 §9.2.1), WebDAV's MKCOL included.
+      expect((await server!.fetch('/products/7')).headers.get('cache-status')).toMatch(/hit/);
+      expect((await server!.fetch('/products/7', { method: 'MKCOL' })).status).toBe(201);
+      expect((await server!.fetch('/products/7')).headers.get('cache-status')).toMatch(STORED);
+      expect(rc.stats().routes['OPTIONS /products/:id']).toBeUndefined();
     });
 
     it('serves a request matching both the table and rc.policy() once, under the table policy', async () => {

@@ -57,6 +57,32 @@ describe('routeCache() declaration', () => {
   });
 });
 
+describe('methods and options shared with the other adapters', () => {
+  it('throws PolicyError naming a cache option given together with `cache`', () => {
+    expect(() => routeCache({ cache: createCache(), namespace: 'v2' })).toThrow(
+      expect.objectContaining({ field: 'namespace' }),
+    );
+  });
+
+  it('passes OPTIONS straight to the route: not cached, not counted, nothing invalidated', async () => {
+    const { app, rc, count } = setup({ routes: { 'GET /m': { maxAge: 60 } } });
+    app.use('*', rc.middleware());
+    app.on(['GET', 'OPTIONS', 'MKCOL'], '/m', (c) => c.text(`${c.req.method} ${count()}`));
+    app.get('/p', rc.policy({ maxAge: 60 }), (c) => c.text(`p ${count()}`));
+    app.on('OPTIONS', '/p', rc.policy({ maxAge: 60 }), (c) => c.text(`options ${count()}`));
+    expect(await (await app.request('/m')).text()).toBe('GET 1');
+    const options = await app.request('/m', { method: 'OPTIONS' });
+    expect(await options.text()).toBe('OPTIONS 2');
+    expect(options.headers.get('cache-status')).toBeNull();
+    expect(await (await app.request('/p', { method: 'OPTIONS' })).text()).toBe('options 3');
+    expect(rc.stats().bypass).toBe(0);
+    expect(await (await app.request('/m')).text()).toBe('GET 1'); // still cached
+    // Any other method is unsafe: a success invalidates the URL (WebDAV's MKCOL here).
+    expect((await app.request('/m', { method: 'MKCOL' })).status).toBe(200);
+    expect(await (await app.request('/m')).text()).toBe('GET 5');
+  });
+});
+
 describe('rc.policy()', () => {
   it('caches a route on its own, without rc.middleware()', async () => {
     const { app, rc, count } = setup();

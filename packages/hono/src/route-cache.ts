@@ -1,7 +1,8 @@
 import {
-  type CacheOptions,
+  type AdapterCacheOptions,
+  adapterCache,
   type CacheStats,
-  createCache,
+  methodRole,
   type PolicyInput,
   type RouteCache,
 } from '@routecache/core';
@@ -13,14 +14,7 @@ import { respond } from './respond';
 import { compileRouteTable } from './route-table';
 
 /** `routeCache()` options: the cache's own options plus the adapter's. */
-export interface RouteCacheOptions extends CacheOptions {
-  /**
-   * An existing cache to use (shared with other adapters or `getOrSet` callers). When given,
-   * the cache options below (`store`, `namespace`, …) are ignored; `defaults` still apply to
-   * the policies declared through this adapter.
-   * @default a new `createCache(options)` on `memoryStore()`
-   */
-  cache?: RouteCache;
+export interface RouteCacheOptions extends AdapterCacheOptions {
   /**
    * Policies by route, applied by `rc.middleware()`: `{ 'GET /api/products/:id': { maxAge: 60 } }`.
    * Keys use Hono's path syntax (`:param`, `*`, `:id{[0-9]+}`) with an optional `GET`; the first
@@ -66,10 +60,8 @@ export interface HonoRouteCache {
  * app.post('/api/products/:id', async (c) => { await rc.invalidate({ tags: ['products'] }); return c.body(null, 204); });
  */
 export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
-  const { cache: given, routes = {}, app, ...cacheOptions } = options;
-  const cache = given ?? createCache(cacheOptions);
-  const defaults = given ? cacheOptions.defaults : undefined;
-  const define = (input: PolicyInput) => cache.definePolicy(defaults ? { ...defaults, ...input } : input);
+  const { routes = {}, app, ...cacheOptions } = options;
+  const { cache, definePolicy: define } = adapterCache(cacheOptions);
   const table = compileRouteTable(routes, define);
   /** The handlers `policy()` created, so `middleware()` leaves their routes to them. */
   const policyHandlers = new WeakSet<object>();
@@ -81,6 +73,8 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
       return asMiddleware(function routeCacheMiddleware(c, next) {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
+        // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
+        if (methodRole(c.req.method) === 'none') return next();
         const target = table.match(c.req.path);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
         return respond(c, next, target, cache, app);
@@ -95,6 +89,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
       const handler = asMiddleware(function routeCachePolicy(c, next) {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
+        if (methodRole(c.req.method) === 'none') return next();
         const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
         const path = routePath(c);
         if (method !== last.method || path !== last.path) last = { method, path, route: `${method} ${path}` };

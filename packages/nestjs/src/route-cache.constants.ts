@@ -4,6 +4,9 @@ export const ROUTE_CACHE_OPTIONS: unique symbol = Symbol('ROUTE_CACHE_OPTIONS');
 /** Injection token of the `RouteCache` the module created (or was given through `options.cache`). */
 export const ROUTE_CACHE: unique symbol = Symbol('ROUTE_CACHE');
 
+/** Injection token of the module's `AdapterCache` (the cache, how policies are defined, who closes it). */
+export const ROUTE_CACHE_ADAPTER: unique symbol = Symbol('ROUTE_CACHE_ADAPTER');
+
 /** Metadata key `@CachePolicy()` and `@NoCache()` write on a controller class or method. */
 export const CACHE_POLICY_METADATA = 'routecache:policy' as const;
 

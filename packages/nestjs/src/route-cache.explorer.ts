@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { type Policy, PolicyError, type PolicyInput, type RouteCache } from '@routecache/core';
-import { CACHE_POLICY_METADATA, NO_CACHE, ROUTE_CACHE } from './route-cache.constants';
+import { type AdapterCache, type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { CACHE_POLICY_METADATA, NO_CACHE, ROUTE_CACHE_ADAPTER } from './route-cache.constants';
 
 type PolicyMetadata = PolicyInput | typeof NO_CACHE;
 
@@ -17,7 +17,7 @@ export class RouteCacheExplorer implements OnModuleInit {
   private readonly routes = new WeakMap<Function, { controller: Type; policy: Policy | undefined }>();
 
   constructor(
-    @Inject(ROUTE_CACHE) private readonly cache: RouteCache,
+    @Inject(ROUTE_CACHE_ADAPTER) private readonly adapter: AdapterCache,
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -60,7 +60,7 @@ export class RouteCacheExplorer implements OnModuleInit {
 
   private define(input: PolicyInput, where: string): Policy {
     try {
-      return this.cache.definePolicy(input);
+      return this.adapter.definePolicy(input);
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
       const named = new PolicyError(error.field, error.message);

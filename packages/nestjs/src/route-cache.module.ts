@@ -1,8 +1,8 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { createCache, type RouteCache } from '@routecache/core';
+import { type AdapterCache, adapterCache, type RouteCache } from '@routecache/core';
 import type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
-import { ROUTE_CACHE, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
+import { ROUTE_CACHE, ROUTE_CACHE_ADAPTER, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { ConfigurableModuleClass } from './route-cache.module-definition';
 import { RouteCacheService } from './route-cache.service';
@@ -22,12 +22,14 @@ import { RouteCacheService } from './route-cache.service';
   imports: [DiscoveryModule],
   providers: [
     {
-      provide: ROUTE_CACHE,
-      useFactory: (options: RouteCacheModuleOptions): RouteCache => {
-        const { cache, ...cacheOptions } = options;
-        return cache ?? createCache(cacheOptions);
-      },
+      provide: ROUTE_CACHE_ADAPTER,
+      useFactory: (options: RouteCacheModuleOptions): AdapterCache => adapterCache(options),
       inject: [ROUTE_CACHE_OPTIONS],
+    },
+    {
+      provide: ROUTE_CACHE,
+      useFactory: (adapter: AdapterCache): RouteCache => adapter.cache,
+      inject: [ROUTE_CACHE_ADAPTER],
     },
     RouteCacheExplorer,
     RouteCacheService,
@@ -36,10 +38,7 @@ import { RouteCacheService } from './route-cache.service';
   exports: [ROUTE_CACHE, RouteCacheService, RouteCacheExplorer],
 })
 export class RouteCacheModule extends ConfigurableModuleClass implements OnApplicationShutdown {
-  constructor(
-    @Inject(ROUTE_CACHE) private readonly cache: RouteCache,
-    @Inject(ROUTE_CACHE_OPTIONS) private readonly options: RouteCacheModuleOptions,
-  ) {
+  constructor(@Inject(ROUTE_CACHE_ADAPTER) private readonly adapter: AdapterCache) {
     super();
   }
 
@@ -51,6 +50,6 @@ export class RouteCacheModule extends ConfigurableModuleClass implements OnAppli
 
   /** Closes the cache the module created (not one passed in as `options.cache`). */
   async onApplicationShutdown(): Promise<void> {
-    if (!this.options.cache) await this.cache.close();
+    if (this.adapter.owned) await this.adapter.cache.close();
   }
 }

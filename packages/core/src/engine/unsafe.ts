@@ -1,9 +1,7 @@
+import { methodRole } from '../request-method';
 import type { CacheAnswer, CacheRequest, Origin, OriginResponse } from '../types';
 import type { EngineContext } from './context';
 import { invalidateUrls } from './invalidation';
-
-/** RFC 9110 §9.2.1: methods that never change state, so never invalidate (GET/HEAD never get here). */
-const SAFE_METHODS: ReadonlySet<string> = new Set(['OPTIONS', 'TRACE', 'PROPFIND', 'SEARCH', 'QUERY']);
 
 /**
  * Other methods run untouched (behaviour 1: the unfiltered URL, no policy headers); a 2xx/3xx
@@ -17,7 +15,7 @@ export async function passUnsafe(
 ): Promise<CacheAnswer> {
   context.stats.count('bypass', request.route);
   const response = await runOriginDirect(context, request, origin);
-  const unsafe = !SAFE_METHODS.has(String(request.method).toUpperCase());
+  const unsafe = methodRole(request.method) === 'invalidate';
   if (unsafe && response.status >= 200 && response.status < 400) {
     try {
       await invalidateUrls(context, request, response.headers);

@@ -1,17 +1,12 @@
-import type { CacheOptions, RouteCache } from '@routecache/core';
+import type { AdapterCacheOptions } from '@routecache/core';
 
 /**
  * Options of `RouteCacheModule.forRoot()` / the factory of `forRootAsync()`: the core's
- * `createCache()` options, or an existing cache to share.
+ * `createCache()` options, or an existing `cache` to share (not closed by the module on
+ * shutdown; it cannot be combined with cache options, and the module's `defaults` still apply
+ * to its `@CachePolicy()` routes). An invalid option fails start-up naming the option.
  */
-export interface RouteCacheModuleOptions extends CacheOptions {
-  /**
-   * An existing cache to use (shared with other adapters, or created by the app). When given,
-   * the other options are ignored and the module does not close it on shutdown.
-   * @default undefined (the module calls `createCache(options)` and closes it on shutdown)
-   */
-  cache?: RouteCache;
-}
+export type RouteCacheModuleOptions = AdapterCacheOptions;
 
 /** Extras of `forRoot()` / `forRootAsync()`, applied to the module definition. */
 export interface RouteCacheModuleExtras {

@@ -1,4 +1,5 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { createCache, type RouteCache } from '@routecache/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachePolicy, RouteCacheModule, type RouteCacheModuleOptions } from '../../src';
 import { type BootedApp, boot, PLATFORMS, readJson } from '../support/boot';
@@ -51,5 +52,31 @@ describe.each(PLATFORMS)('RouteCacheModule.forRootAsync on %s', (platform) => {
     const hit = await fetch(`${server.url}/articles`);
     expect(hit.headers.get('cache-status')).toMatch(/^edge-cache; hit/);
     expect(await readJson(hit)).toEqual(['a', 'b']);
+  });
+});
+
+/** A cache the app created itself and shares with the module. */
+const shared: RouteCache = createCache({ defaults: { maxAge: 10 } });
+
+@Module({
+  imports: [RouteCacheModule.forRoot({ cache: shared, defaults: { maxAge: 20 } })],
+  controllers: [ArticlesController],
+})
+class SharedCacheModule {}
+
+describe.each(PLATFORMS)('RouteCacheModule.forRoot({ cache, defaults }) on %s', (platform) => {
+  let server: BootedApp;
+
+  beforeAll(async () => {
+    server = await boot(SharedCacheModule, platform);
+  });
+  afterAll(() => server.close());
+
+  it("uses the cache passed in, with the module's defaults over the cache's", async () => {
+    const miss = await fetch(`${server.url}/articles`);
+    expect(miss.headers.get('cache-control')).toBe('public, max-age=20');
+    const hits = shared.stats().hits;
+    await fetch(`${server.url}/articles`);
+    expect(shared.stats().hits).toBe(hits + 1);
   });
 });

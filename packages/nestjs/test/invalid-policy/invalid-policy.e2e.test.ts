@@ -2,7 +2,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { PolicyError } from '@routecache/core';
+import { createCache, memoryStore, PolicyError } from '@routecache/core';
 import { describe, expect, it } from 'vitest';
 import { CachePolicy, RouteCacheModule } from '../../src';
 import { PLATFORMS } from '../support/boot';
@@ -32,6 +32,12 @@ class BrokenClassController {
 
 @Module({ imports: [RouteCacheModule.forRoot({ maxBodyBytes: -1 })], controllers: [] })
 class InvalidOptionsModule {}
+
+@Module({
+  imports: [RouteCacheModule.forRoot({ cache: createCache(), store: memoryStore() })],
+  controllers: [],
+})
+class CacheWithStoreModule {}
 
 @Module({ imports: [RouteCacheModule.forRoot({})], controllers: [ReportsController] })
 class InvalidMethodPolicyModule {}
@@ -75,5 +81,11 @@ describe.each(PLATFORMS)('invalid module options on %s', (platform) => {
     const error = await start(InvalidOptionsModule, platform);
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).field).toBe('maxBodyBytes');
+  });
+
+  it('fail start-up when a cache option comes with `cache`, which would ignore it', async () => {
+    const error = await start(CacheWithStoreModule, platform);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).field).toBe('store');
   });
 });
