@@ -96,6 +96,22 @@ describe('buildCacheKey', () => {
     });
   });
 
+  it('keys HTTPS apart, with its own field, and plain HTTP as before', () => {
+    expect(buildCacheKey(parts({ scheme: 'https' })).canonical).toBe(
+      'v1|GET|https|example.com|/products|?page=2||-',
+    );
+    expect(buildCacheKey(parts({ scheme: 'http' }))).toEqual(buildCacheKey(parts()));
+    // No host or path a client can send produces the HTTPS form over plain HTTP.
+    const https = buildCacheKey(parts({ scheme: 'https' })).canonical;
+    for (const host of [
+      'https|example.com',
+      'https%7Cexample.com',
+      'https://example.com',
+      'HTTPS|example.com',
+    ])
+      expect(buildCacheKey(parts({ host })).canonical).not.toBe(https);
+  });
+
   it('keys HEAD as GET and lower-cases the host', () => {
     const get = buildCacheKey(parts());
     expect(buildCacheKey(parts({ method: 'HEAD', host: 'EXAMPLE.com' }))).toEqual(get);

@@ -51,6 +51,8 @@ export interface CacheKeyParts {
   namespace: string;
   /** Request method; HEAD is keyed as GET. */
   method: string;
+  /** `'https'` keys apart from plain HTTP (any other value, or none, is plain HTTP). */
+  scheme?: string;
   /** Request host (lower-cased here). */
   host: string;
   /** Path as routed, without the query. */
@@ -70,7 +72,8 @@ export interface CacheKeyParts {
  * `%`, `|`, controls, spaces and non-ASCII characters are percent-encoded (UTF-8; a lone
  * surrogate as `%uXXXX`), as are `,` and `=` inside `Vary` names and values. So two different
  * part-sets never give the same canonical key, and no key holds CR, LF or NUL:
- * `v1|GET|example.com|/products|?page=2|,accept-language=en|-`.
+ * `v1|GET|example.com|/products|?page=2|,accept-language=en|-` (`v1|GET|https|example.com|…` over
+ * HTTPS).
  *
  * `key` is `canonical` when it is at most `maxLength` characters, else `<namespace>:h:` + its
  * SHA-256 (base64url). Store the canonical key in the entry and compare it on read to rule out
@@ -90,6 +93,9 @@ export function buildCacheKey(
   const canonical = [
     escapeKeyPart(parts.namespace),
     escapeKeyPart(method === 'HEAD' ? 'GET' : method),
+    // HTTPS adds a field (no escaped part holds a `|`, so the field count tells them apart);
+    // plain HTTP keys keep their form.
+    ...(parts.scheme === 'https' ? ['https'] : []),
     escapeKeyPart(String(parts.host).toLowerCase()),
     escapeKeyPart(parts.path),
     escapeKeyPart(parts.search),
@@ -97,7 +103,7 @@ export function buildCacheKey(
     parts.identity === undefined ? '-' : `=${escapeKeyPart(parts.identity)}`,
   ].join('|');
   const maxLength = options?.maxLength ?? MAX_KEY_LENGTH;
-  // A hashed key has no `|`, a canonical key always has six: the two kinds never meet.
+  // A hashed key has no `|`, a canonical key always has six or seven: the two kinds never meet.
   const key =
     canonical.length <= maxLength
       ? canonical

@@ -279,6 +279,13 @@ export interface CacheRequest {
   host: string;
   /** Path and query as routed (e.g. Express `req.originalUrl`), starting with `/`. */
   url: string;
+  /**
+   * `'https'` when the request came over TLS as the framework sees it (Express `req.protocol`,
+   * which honours `X-Forwarded-Proto` only under `trust proxy`; the request URL's scheme on
+   * Fetch runtimes). HTTPS requests get their own entries: an app may answer the same URL
+   * differently per scheme (an `http` → `https` redirect). Default: `'http'`.
+   */
+  scheme?: string;
   headers: HeaderGetter;
   params?: Readonly<Record<string, string>>;
   /** True when the request carries a body (`Content-Length` > 0 or `Transfer-Encoding`). */

@@ -19,6 +19,8 @@ export function toCacheRequest(
     method: req.method,
     host: requestHost(req),
     url: req.originalUrl,
+    // `X-Forwarded-Proto` counts only under `trust proxy`, as for the host.
+    scheme: req.protocol,
     headers: get,
     params,
     hasBody: hasRequestBody(get),

@@ -124,6 +124,18 @@ describe.each(EXPRESS_VERSIONS)('routeCache bad input ($name)', ({ express }) =>
     expect(((await clean.json()) as { host: string }).host).toBe('127.0.0.1');
   });
 
+  it('keys HTTPS apart (X-Forwarded-Proto under trust proxy), so an http-only answer never reaches https', async () => {
+    await start((app) => app.set('trust proxy', true));
+    const https = await server!.fetch('/echo', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(((await https.json()) as { protocol: string }).protocol).toBe('https');
+    const http = await server!.fetch('/echo');
+    expect(http.headers.get('cache-status')).toMatch(/fwd=miss/);
+    expect(((await http.json()) as { protocol: string }).protocol).toBe('http');
+    const again = await server!.fetch('/echo', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(again.headers.get('cache-status')).toMatch(/hit/);
+    expect(((await again.json()) as { protocol: string }).protocol).toBe('https');
+  });
+
   it('drops tracking parameters from the key and hides them from the handler', async () => {
     const { calls } = await start();
     const tracked = await server!.fetch('/echo?utm_source=evil&id=1&fbclid=x');

@@ -25,6 +25,7 @@ export function toCacheRequest(
     method,
     host,
     url: pathAndQuery,
+    scheme: raw.url.startsWith('https:') ? 'https' : 'http',
     headers: get,
     params,
     // A GET or HEAD `Request` never has a body (Fetch standard), so `raw.body` is only read for

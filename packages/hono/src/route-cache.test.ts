@@ -83,6 +83,17 @@ describe('methods and options shared with the other adapters', () => {
   });
 });
 
+describe('keys', () => {
+  it('keeps HTTPS and plain HTTP requests for the same URL apart', async () => {
+    const { app, rc, count } = setup();
+    app.get('/scheme', rc.policy({ maxAge: 60 }), (c) => c.text(`${new URL(c.req.url).protocol} ${count()}`));
+    expect(await (await app.request('https://example.com/scheme')).text()).toBe('https: 1');
+    expect(await (await app.request('http://example.com/scheme')).text()).toBe('http: 2');
+    expect(await (await app.request('https://example.com/scheme')).text()).toBe('https: 1');
+    expect(await (await app.request('http://example.com/scheme')).text()).toBe('http: 2');
+  });
+});
+
 describe('rc.policy()', () => {
   it('caches a route on its own, without rc.middleware()', async () => {
     const { app, rc, count } = setup();

@@ -119,6 +119,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
       method: req.method,
       host: String(headers.host ?? ''),
       url: req.originalUrl ?? req.url,
+      // Express `req.protocol` / Fastify `request.protocol`: proxy headers only when trusted.
+      scheme: req.protocol,
       headers: get,
       params: req.params ?? {},
       hasBody: hasRequestBody(get),

@@ -115,6 +115,19 @@ describe('handle', () => {
       expect(bodyText(b)).toBe('body 2');
     });
 
+    it('keeps HTTPS and plain HTTP apart, and invalidates both by URL', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`));
+      const https = { ...makeRequest('/p'), scheme: 'https' };
+      expect(bodyText(await cache.handle(makeRequest('/p'), publicPolicy, origin))).toBe('body 1');
+      expect(bodyText(await cache.handle(https, publicPolicy, origin))).toBe('body 2');
+      expect(bodyText(await cache.handle(https, publicPolicy, origin))).toBe('body 2');
+      expect(bodyText(await cache.handle(makeRequest('/p'), publicPolicy, origin))).toBe('body 1');
+      await cache.handle(makeRequest('/p', { method: 'POST' }), publicPolicy, origin);
+      expect(bodyText(await cache.handle(makeRequest('/p'), publicPolicy, origin))).toBe('body 4');
+      expect(bodyText(await cache.handle(https, publicPolicy, origin))).toBe('body 5');
+    });
+
     it('keeps different paths and query values apart, ignores query order', async () => {
       const { cache } = setupCache();
       const origin = fakeOrigin();

@@ -50,6 +50,7 @@ export function resolveRequestScope(
   memo: ScopeMemo = createScopeMemo(),
 ): RequestScope {
   const host = String(request.host ?? '').toLowerCase();
+  const https = request.scheme === 'https';
   const parsed = parseUrl(request.url, policy, memo);
   const { path, query } = parsed;
   // What the policy callbacks see; built only for routes that have callbacks.
@@ -75,13 +76,14 @@ export function resolveRequestScope(
     let built: { key: string; canonical: string };
     if (policy.vary.length === 0 && identity === undefined) {
       // Without vary and identity the key depends on the host and URL alone: kept on the URL memo.
-      if (parsed.keyHost !== host || parsed.key === undefined) {
-        parsed.key = buildKey(namespace, host, path, query, [], undefined, memo);
+      if (parsed.keyHost !== host || parsed.keyHttps !== https || parsed.key === undefined) {
+        parsed.key = buildKey(namespace, https, host, path, query, [], undefined, memo);
         parsed.keyHost = host;
+        parsed.keyHttps = https;
       }
       built = parsed.key;
     } else {
-      built = buildKey(namespace, host, path, query, readVary(request, policy), identity, memo);
+      built = buildKey(namespace, https, host, path, query, readVary(request, policy), identity, memo);
     }
     key = built.key;
     canonical = built.canonical;
@@ -153,8 +155,9 @@ export interface ParsedUrl {
   readonly query: string;
   /** `path + query`. */
   readonly url: string;
-  /** The key for `keyHost` when the policy has no `vary` and the request no identity, set on first use. */
+  /** The key for `keyHost` and `keyHttps` when the policy has no `vary` and the request no identity, set on first use. */
   keyHost?: string;
+  keyHttps?: boolean;
   key?: { key: string; canonical: string };
 }
 
@@ -177,6 +180,7 @@ function parseUrl(url: string, policy: Policy, memo: ScopeMemo): ParsedUrl {
 
 function buildKey(
   namespace: string,
+  https: boolean,
   host: string,
   path: string,
   query: string,
@@ -184,7 +188,7 @@ function buildKey(
   identity: string | undefined,
   memo: ScopeMemo,
 ): { key: string; canonical: string } {
-  const parts: (string | undefined)[] = [host, path, query, identity];
+  const parts: (string | undefined)[] = [https ? 'https' : 'http', host, path, query, identity];
   for (const [name, value] of vary) parts.push(name, value);
   const memoKey = joinMemoKey(parts);
   const known = memo.keys.get(memoKey);
@@ -192,6 +196,7 @@ function buildKey(
   const built = buildCacheKey({
     namespace,
     method: 'GET',
+    ...(https ? { scheme: 'https' } : {}),
     host,
     path,
     search: query,

@@ -6,6 +6,8 @@ export interface PlatformRequest {
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string>;
   query?: unknown;
+  /** `'http'` or `'https'` (Express `req.protocol`, Fastify `request.protocol`). */
+  protocol?: string;
   /** Fastify: the Node request. */
   raw?: { url?: string; headers: Record<string, string | string[] | undefined> };
   /** Express: the matched route. */
