@@ -77,7 +77,7 @@ describe('encodeEntry / decodeEntry', () => {
 });
 
 describe('decodeEntry: repeated reads', () => {
-  it('decodes the same bytes to equal entries that share frozen response headers, with their own tags', () => {
+  it('decodes the same bytes to equal entries that share frozen response headers and tags', () => {
     const entry: CacheEntry = {
       ...base,
       computeMs: 7,
@@ -89,7 +89,8 @@ describe('decodeEntry: repeated reads', () => {
     expect(first).toEqual(entry);
     expect(second).toEqual(entry);
     expect(first).not.toBe(second);
-    expect(first.tags).not.toBe(second.tags);
+    expect(first.tags).toBe(second.tags);
+    expect(Object.isFrozen(first.tags)).toBe(true);
     expect(Object.isFrozen(first.response!.headers)).toBe(true);
     expect(Object.isFrozen(first.response!.headers.link)).toBe(true);
   });

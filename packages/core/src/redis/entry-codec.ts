@@ -1,3 +1,4 @@
+import { createMemo, type Memo } from '../engine/memo';
 import type { CacheEntry } from '../types';
 
 /**
@@ -28,7 +29,32 @@ const GRACE_OFFSET: number = 28;
 const GRACE_WIDTH: number = 16;
 const VERSION_OFFSET: number = 52;
 const VERSION_WIDTH: number = 8;
+const TAGS_LENGTH_OFFSET: number = 44;
+const HEAD_LENGTH_OFFSET: number = 48;
 export const PREAMBLE_BYTES: number = 60;
+
+/** The preamble's layout (0-based byte offsets), for the Lua scripts that read it in place. */
+export const ENTRY_LAYOUT: {
+  readonly magic: string;
+  readonly freshOffset: number;
+  readonly freshWidth: number;
+  readonly graceOffset: number;
+  readonly graceWidth: number;
+  readonly tagsLengthOffset: number;
+  readonly versionOffset: number;
+  readonly versionWidth: number;
+  readonly preambleBytes: number;
+} = {
+  magic: ENTRY_MAGIC,
+  freshOffset: FRESH_OFFSET,
+  freshWidth: FRESH_WIDTH,
+  graceOffset: GRACE_OFFSET,
+  graceWidth: GRACE_WIDTH,
+  tagsLengthOffset: TAGS_LENGTH_OFFSET,
+  versionOffset: VERSION_OFFSET,
+  versionWidth: VERSION_WIDTH,
+  preambleBytes: PREAMBLE_BYTES,
+};
 
 interface EntryHeader {
   k: string;
@@ -103,8 +129,8 @@ export function encodeEntry(entry: CacheEntry, version: string): Buffer {
   preamble.write(ENTRY_MAGIC, 0, 'latin1');
   preamble.write(fixedNumber(entry.freshUntil, FRESH_WIDTH), FRESH_OFFSET, 'latin1');
   preamble.write(fixedNumber(graceMs(entry), GRACE_WIDTH), GRACE_OFFSET, 'latin1');
-  preamble.writeUInt32BE(tags.length, 44);
-  preamble.writeUInt32BE(head.length, 48);
+  preamble.writeUInt32BE(tags.length, TAGS_LENGTH_OFFSET);
+  preamble.writeUInt32BE(head.length, HEAD_LENGTH_OFFSET);
   preamble.write(version, VERSION_OFFSET, 'latin1');
   const parts: Buffer[] = [preamble, tags, head];
   if (body) parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
@@ -120,18 +146,18 @@ export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
     if (buffer.length < PREAMBLE_BYTES || !hasMagic(buffer)) return undefined;
     const freshUntil = readFixedNumber(buffer, FRESH_OFFSET, FRESH_WIDTH);
     const grace = readFixedNumber(buffer, GRACE_OFFSET, GRACE_WIDTH);
-    const tagsLength = buffer.readUInt32BE(44);
-    const headLength = buffer.readUInt32BE(48);
+    const tagsLength = buffer.readUInt32BE(TAGS_LENGTH_OFFSET);
+    const headLength = buffer.readUInt32BE(HEAD_LENGTH_OFFSET);
     const headStart = PREAMBLE_BYTES + tagsLength;
     const bodyStart = headStart + headLength;
     if (!Number.isFinite(freshUntil) || !Number.isFinite(grace) || bodyStart > buffer.length)
       return undefined;
-    const tags: unknown =
+    const tags =
       tagsLength === 2 && buffer[PREAMBLE_BYTES] === 0x5b && buffer[PREAMBLE_BYTES + 1] === 0x5d
         ? []
-        : JSON.parse(buffer.toString('utf8', PREAMBLE_BYTES, headStart));
+        : parseTags(buffer.toString('utf8', PREAMBLE_BYTES, headStart));
     const header = parseHeader(buffer.toString('utf8', headStart, bodyStart));
-    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return undefined;
+    if (tags === undefined) return undefined;
     if (typeof header !== 'object' || header === null || typeof header.k !== 'string') return undefined;
     if (typeof header.s !== 'number' || typeof header.x !== 'number' || typeof header.f !== 'number')
       return undefined;
@@ -187,10 +213,10 @@ function readFixedNumber(buffer: Buffer, offset: number, width: number): number 
   return Number(buffer.toString('latin1', offset, offset + width).trim());
 }
 
-/** Decoded headers of entries without a data value, by their JSON text; bounded, oldest dropped. */
-const headerMemo = new Map<string, EntryHeader>();
-const HEADER_MEMO_SIZE = 1000;
-const HEADER_MEMO_MAX_TEXT = 8192;
+/** Decoded headers of entries without a data value, and tag lists, by their JSON text; bounded, oldest dropped. */
+const headerMemo: Memo<EntryHeader> = createMemo(1000);
+const tagsMemo: Memo<readonly string[]> = createMemo(1000);
+const MEMO_MAX_TEXT = 8192;
 
 /**
  * `JSON.parse` of the header, memoised for HTTP entries: an entry read from L2 again and again
@@ -204,7 +230,7 @@ function parseHeader(text: string): EntryHeader {
   if (known !== undefined) return known;
   const header = JSON.parse(text) as EntryHeader;
   if (
-    text.length <= HEADER_MEMO_MAX_TEXT &&
+    text.length <= MEMO_MAX_TEXT &&
     typeof header === 'object' &&
     header !== null &&
     header.hv === undefined
@@ -213,11 +239,18 @@ function parseHeader(text: string): EntryHeader {
       for (const value of Object.values(header.r.h)) if (Array.isArray(value)) Object.freeze(value);
       Object.freeze(header.r.h);
     }
-    if (headerMemo.size >= HEADER_MEMO_SIZE) {
-      const oldest = headerMemo.keys().next();
-      if (!oldest.done) headerMemo.delete(oldest.value);
-    }
     headerMemo.set(text, header);
   }
   return header;
+}
+
+/** The tag list (frozen, shared: entries only read it), memoised like the header; `undefined` if not a string array. */
+function parseTags(text: string): readonly string[] | undefined {
+  const known = tagsMemo.get(text);
+  if (known !== undefined) return known;
+  const tags: unknown = JSON.parse(text);
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return undefined;
+  Object.freeze(tags);
+  if (text.length <= MEMO_MAX_TEXT) tagsMemo.set(text, tags);
+  return tags;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { ENTRY_LAYOUT as L } from './entry-codec';
 
 /**
  * The Lua scripts of `redisStore()`. Each runs atomically on one hash slot: every key a script
@@ -14,19 +15,30 @@ import type { Cluster, Redis } from 'ioredis';
  *   base..'l:'..key   stampede lock
  */
 const HELPERS = `
+local MAGIC = '${L.magic}'
+local PREAMBLE = ${L.preambleBytes}
+local FRESH_OFFSET, FRESH_FROM, FRESH_TO = ${L.freshOffset}, ${L.freshOffset + 1}, ${L.freshOffset + L.freshWidth}
+local GRACE_FROM, GRACE_TO = ${L.graceOffset + 1}, ${L.graceOffset + L.graceWidth}
+local TAGS_LENGTH_AT = ${L.tagsLengthOffset + 1}
+local VERSION_OFFSET, VERSION_WIDTH = ${L.versionOffset}, ${L.versionWidth}
+local VERSION_FROM, VERSION_TO = ${L.versionOffset + 1}, ${L.versionOffset + L.versionWidth}
 local function readHead(ek, size)
   local head = redis.pcall('GETRANGE', ek, 0, size - 1)
-  if type(head) ~= 'string' or #head < 60 or string.sub(head, 1, 4) ~= 'RC1|' then return nil end
+  if type(head) ~= 'string' or #head < PREAMBLE or string.sub(head, 1, #MAGIC) ~= MAGIC then return nil end
   return head
 end
 local function readTags(ek)
   local head = readHead(ek, 512)
   if not head then return nil end
-  local version = string.sub(head, 53, 60)
-  local n = struct.unpack('>I4', head, 45)
+  local version = string.sub(head, VERSION_FROM, VERSION_TO)
+  local n = struct.unpack('>I4', head, TAGS_LENGTH_AT)
   if n <= 2 then return {}, version end
   local raw
-  if 60 + n <= #head then raw = string.sub(head, 61, 60 + n) else raw = redis.call('GETRANGE', ek, 60, 59 + n) end
+  if PREAMBLE + n <= #head then
+    raw = string.sub(head, PREAMBLE + 1, PREAMBLE + n)
+  else
+    raw = redis.call('GETRANGE', ek, PREAMBLE, PREAMBLE + n - 1)
+  end
   local ok, tags = pcall(cjson.decode, raw)
   if not ok or type(tags) ~= 'table' then return nil end
   return tags, version
@@ -39,10 +51,10 @@ local function unindex(base, ek, key)
   end
 end
 local function expire(ek, head, nowp, now)
-  local fu = tonumber(string.sub(head, 5, 28))
+  local fu = tonumber(string.sub(head, FRESH_FROM, FRESH_TO))
   if fu and fu <= now then return 1 end
-  redis.call('SETRANGE', ek, 4, nowp)
-  local g = tonumber(string.sub(head, 29, 44)) or 0
+  redis.call('SETRANGE', ek, FRESH_OFFSET, nowp)
+  local g = tonumber(string.sub(head, GRACE_FROM, GRACE_TO)) or 0
   if g <= 0 then redis.call('DEL', ek) return 1 end
   redis.call('PEXPIRE', ek, math.ceil(g), 'LT')
   return 1
@@ -96,13 +108,16 @@ for i = 1, n do
   for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do
     if single or not seen[m] then
       if not single then seen[m] = true end
-      local ek = base .. 'e:' .. string.sub(m, 9)
+      local ek = base .. 'e:' .. string.sub(m, VERSION_WIDTH + 1)
+      local version = string.sub(m, 1, VERSION_WIDTH)
       if mode == 'delete' then
-        -- the hot path of a big invalidation: read only the 8 version bytes
-        if redis.pcall('GETRANGE', ek, 52, 59) == string.sub(m, 1, 8) then count = count + redis.call('DEL', ek) end
+        -- the hot path of a big invalidation: read only the version bytes
+        if redis.pcall('GETRANGE', ek, VERSION_OFFSET, VERSION_OFFSET + VERSION_WIDTH - 1) == version then
+          count = count + redis.call('DEL', ek)
+        end
       else
-        local head = readHead(ek, 60)
-        if head and string.sub(head, 53, 60) == string.sub(m, 1, 8) then count = count + expire(ek, head, nowp, now) end
+        local head = readHead(ek, PREAMBLE)
+        if head and string.sub(head, VERSION_FROM, VERSION_TO) == version then count = count + expire(ek, head, nowp, now) end
       end
     end
   end
@@ -122,7 +137,7 @@ local now = tonumber(ARGV[2])
 local count = 0
 for i = 1, n do
   guard(KEYS[n + i], now, ARGV[2], ARGV[3])
-  local head = readHead(KEYS[i], 60)
+  local head = readHead(KEYS[i], PREAMBLE)
   if head then count = count + expire(KEYS[i], head, ARGV[1], now) end
 end
 return count

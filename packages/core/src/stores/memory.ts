@@ -218,8 +218,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   };
 }
 
-/** Fixed overhead per entry (object, LRU slots, numbers), a rough estimate in bytes. */
-const ENTRY_OVERHEAD = 200;
+/**
+ * Fixed overhead per entry in bytes: the entry, response and header objects, the body's
+ * `Uint8Array`, LRU and tag-index slots. Measured on Node 24 (heap + array buffers after a full
+ * GC, 100,000 entries through `cache.handle()`, 64 B and 2 KB bodies): 200 left real memory
+ * about 490 B per entry above the estimate (1.6× for small bodies); 700 brings them together.
+ */
+const ENTRY_OVERHEAD = 700;
 
 /**
  * Estimated memory of an entry in bytes: body bytes plus strings counted at 2 bytes a
@@ -227,7 +232,8 @@ const ENTRY_OVERHEAD = 200;
  */
 function estimateEntrySize(key: string, entry: CacheEntry): number {
   let size = ENTRY_OVERHEAD + (key.length + entry.key.length) * 2;
-  for (const tag of entry.tags) size += tag.length * 2 + 16;
+  // A tag is also a slot in the tag index (a Set of its own for a tag no other entry has).
+  for (const tag of entry.tags) size += tag.length * 2 + 56;
   const response = entry.response;
   if (response) {
     size += response.body.byteLength;
