@@ -3,6 +3,7 @@
  * on Redis servers this file starts, stops and kills. No request may fail because of the cache.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   findFreePort,
@@ -169,6 +170,69 @@ describe('Redis killed under load', () => {
     console.info(
       `[faults] Redis restarted: L2 hits across instances resumed ${resumedAfter} ms after it answered PING (${Date.now() - restartedAt} ms after the restart began)`,
     );
+  }, 60_000);
+});
+
+describe('Redis paused under load (CLIENT PAUSE ALL)', () => {
+  it('fails no request, answers within the store timeout while Redis hangs, and hits L2 again after', async () => {
+    const server = await startRedis();
+    const instances = await start(4, { REDIS_URL: server.url });
+    const [a, b] = instances as [Instance, Instance];
+    const admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    try {
+      const warm = load(instances, 16, 40, 'pause');
+      await sleep(1500);
+      const pausedAt = Date.now();
+      // Connected, accepting commands, answering none: every call can only time out.
+      await admin.call('CLIENT', 'PAUSE', '2500', 'ALL');
+      // Keys no L1 holds, so that requests must go to Redis while it hangs.
+      const cold = load(instances, 16, 100_000, 'paused');
+      await sleep(2000);
+      const samples = [...(await warm.stop()), ...(await cold.stop())];
+
+      expect(samples.filter((s) => s.status !== 200)).toEqual([]);
+      const duringPause = samples.filter((s) => s.at >= pausedAt).map((s) => s.ms);
+      console.info(
+        `[faults] Redis paused under load, requests sent during the pause: ${describeMs(duringPause)}`,
+      );
+      expect(duringPause.length).toBeGreaterThan(50);
+      // Bounded by the 250 ms store timeout (a miss may wait for the lock, then run the handler).
+      expect(quantile(duringPause, 0.99)).toBeLessThan(2000);
+      expect((await l2Failures(instances)).count).toBeGreaterThan(0);
+
+      await sleep(1000); // the pause is over
+      const resumedAfter = await untilL2HitsResume(a, b, 'unpaused');
+      console.info(`[faults] Redis unpaused: L2 hits across instances resumed ${resumedAfter} ms after`);
+    } finally {
+      admin.disconnect();
+    }
+  }, 60_000);
+});
+
+describe('Redis full (maxmemory, noeviction)', () => {
+  it('fails no request: writes are refused, nothing is stored in L2, and hits resume once there is room', async () => {
+    const server = await startRedis();
+    const instances = await start(2, { REDIS_URL: server.url });
+    const [a, b] = instances as [Instance, Instance];
+    const admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      // Below what the server already uses: every write is refused with OOM.
+      await admin.config('SET', 'maxmemory', '1');
+      for (let n = 0; n < 20; n++) {
+        const first = await a.get(`/items/full-${n}`);
+        expect(first.status).toBe(200);
+        const second = await b.get(`/items/full-${n}`);
+        expect(second.status).toBe(200);
+        // b may hit its own L1 fill only after its own miss; it never finds a's entry in L2.
+        expect(String(second.headers['cache-status'])).not.toMatch(/^routecache; hit;/);
+      }
+      await admin.config('SET', 'maxmemory', '0');
+      const resumedAfter = await untilL2HitsResume(a, b, 'room');
+      console.info(`[faults] Redis full: L2 hits resumed ${resumedAfter} ms after maxmemory was lifted`);
+    } finally {
+      admin.disconnect();
+    }
   }, 60_000);
 });
 
