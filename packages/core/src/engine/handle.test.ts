@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildCacheKey } from '../key';
 import { definePolicy } from '../policy';
 import { memoryStore } from '../stores/memory';
@@ -312,12 +312,24 @@ describe('handle', () => {
       expect(origin.calls).toHaveLength(2);
     });
 
-    it('does not store a response varying on a header the key does not include', async () => {
-      const { cache } = setupCache();
-      const origin = fakeOrigin(() => textResponse('x', 200, { vary: 'Accept-Language' }));
-      await cache.handle(makeRequest('/p'), publicPolicy, origin);
-      await cache.handle(makeRequest('/p'), publicPolicy, origin);
+    it('does not store a response varying on a header the key does not include, and says so once per route', async () => {
+      const warn = vi.fn();
+      const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
+      const origin = fakeOrigin(() => textResponse('x', 200, { vary: 'Accept-Language, Origin, origin' }));
+      const request = () => makeRequest('/p', { route: 'GET /p' });
+      await cache.handle(request(), publicPolicy, origin);
+      await cache.handle(request(), publicPolicy, origin);
       expect(origin.calls).toHaveLength(2);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toBe(
+        "routecache: responses of GET /p vary on accept-language, origin, which the policy does not key on, so they are not stored; add vary: ['accept-language', 'origin'] to the policy (or to defaults)",
+      );
+      // Declared, it is stored: one variant per value, and no warning.
+      const keyed = definePolicy({ maxAge: 60, vary: ['accept-language', 'origin'] });
+      await cache.handle(makeRequest('/q', { route: 'GET /q' }), keyed, origin);
+      await cache.handle(makeRequest('/q', { route: 'GET /q' }), keyed, origin);
+      expect(origin.calls).toHaveLength(3);
+      expect(warn).toHaveBeenCalledTimes(1);
     });
 
     it('does not store when the handler says no-store, no-cache or private', async () => {

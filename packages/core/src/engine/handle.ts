@@ -47,6 +47,8 @@ export function createHandler(
   const flights = createSingleFlight<FlightOutcome>();
   const refreshDue = new LRUCache<string, true>({ max: MAX_REFRESH_DUE });
   const memo = createScopeMemo();
+  /** Routes already warned about an unkeyed `Vary` (bounded: attacker-chosen paths only repeat a warning). */
+  const warnedVary = new LRUCache<string, true>({ max: 1000 });
 
   /**
    * Answers synchronously when nothing has to be awaited (an in-process store's fresh or stale
@@ -209,7 +211,7 @@ export function createHandler(
       // Uncacheable: release the waiters at once; remember the key (hit-for-miss), not for errors.
       flight?.settle(undefined);
       if (canStore && result.status < 500) context.hitForMiss.mark(scope.key, options.clock());
-      logDecision(scope, result.reason);
+      logDecision(scope, result);
       return answerFromOrigin(context, scope, result, { fwd: 'miss' });
     }
     flight?.settle({ entry: result.entry });
@@ -254,7 +256,7 @@ export function createHandler(
           context.hitForMiss.forget(scope.key);
           if (await store.set(scope.key, result.entry, result.startedAt, scope.route))
             stats.count('stored', scope.route);
-        } else if (!result.sent) logDecision(scope, result.reason);
+        } else if (!result.sent) logDecision(scope, result);
       } finally {
         context.refreshing.delete(scope.key);
       }
@@ -275,7 +277,20 @@ export function createHandler(
     return answerFromOrigin(context, scope, result, status);
   }
 
-  function logDecision(scope: RequestScope, reason: string | undefined): void {
+  function logDecision(
+    scope: RequestScope,
+    result: { reason?: string; unkeyedVary?: readonly string[] },
+  ): void {
+    const { reason, unkeyedVary } = result;
     options.logger.debug?.('routecache: response not stored', { url: scope.url, route: scope.route, reason });
+    if (unkeyedVary === undefined) return;
+    // Once per route and header set: a route that is never cached is a configuration to fix.
+    const label = `${scope.route ?? scope.path} ${unkeyedVary.join(',')}`;
+    if (warnedVary.has(label)) return;
+    warnedVary.set(label, true);
+    options.logger.warn(
+      `routecache: responses of ${scope.route ?? scope.path} vary on ${unkeyedVary.join(', ')}, which the policy does not key on, so they are not stored; add vary: [${unkeyedVary.map((name) => `'${name}'`).join(', ')}] to the policy (or to defaults)`,
+      { url: scope.url, route: scope.route, vary: unkeyedVary },
+    );
   }
 }

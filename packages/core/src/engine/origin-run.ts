@@ -20,6 +20,8 @@ export type OriginResult =
       readonly entry: CacheEntry | undefined;
       /** Why there is no entry (for logs), e.g. `'set-cookie'`, `'too-large'`. */
       readonly reason: string | undefined;
+      /** With reason `'vary-unkeyed'`: the `Vary` headers the policy does not key on. */
+      readonly unkeyedVary?: readonly string[];
       /** When the run started (cache clock): the race guard's `notBefore`. */
       readonly startedAt: number;
     }
@@ -97,18 +99,24 @@ export async function runOrigin(
   }
 
   let reason: string | undefined;
+  let unkeyedVary: string[] | undefined;
   if (!options.canStore) reason = scope.method === 'HEAD' ? 'head' : 'bypass';
   else {
     const decision = getStoreDecision(policy, status, response.headers, 'GET');
     if (!decision.store) reason = decision.reason;
-    else if (hasUnkeyedVary(headers, policy)) reason = 'vary-unkeyed';
-    else if (body.byteLength > maxBodyBytes) reason = 'too-large';
+    else {
+      unkeyedVary = findUnkeyedVary(headers, policy);
+      if (unkeyedVary.length > 0) reason = 'vary-unkeyed';
+      else if (body.byteLength > maxBodyBytes) reason = 'too-large';
+    }
   }
   const entry =
     reason === undefined
       ? buildEntry(scope, policy, tags, status, headers, body, clock(), startedAt)
       : undefined;
-  return { sent: false, status, headers, body, entry, reason, startedAt };
+  return reason === 'vary-unkeyed'
+    ? { sent: false, status, headers, body, entry, reason, unkeyedVary, startedAt }
+    : { sent: false, status, headers, body, entry, reason, startedAt };
 }
 
 function shouldCreateETag(
@@ -127,13 +135,17 @@ function shouldCreateETag(
  * True when the response varies on a request header the key does not include (RFC 9111 §4.1):
  * stored, it would answer requests whose header differs. Declare such headers in `vary`.
  */
-function hasUnkeyedVary(headers: ResponseHeaders, policy: Policy): boolean {
+/**
+ * The request headers the response varies on that the policy does not key on: such a response
+ * would answer requests it does not match, so it is not stored (RFC 9111 §4.1).
+ */
+function findUnkeyedVary(headers: ResponseHeaders, policy: Policy): string[] {
   const vary = headers.vary;
-  if (vary === undefined) return false;
+  if (vary === undefined) return [];
   const names = (Array.isArray(vary) ? vary.join(',') : vary)
     .split(',')
     .map((name) => name.trim().toLowerCase());
-  return names.some((name) => name !== '' && !policy.vary.includes(name));
+  return names.filter((name, i) => name !== '' && !policy.vary.includes(name) && names.indexOf(name) === i);
 }
 
 function ttlFor(policy: Policy, status: number): number {
