@@ -312,24 +312,42 @@ describe('handle', () => {
       expect(origin.calls).toHaveLength(2);
     });
 
-    it('does not store a response varying on a header the key does not include, and says so once per route', async () => {
+    it('does not store a response varying on a header the key does not include, then keys the route by it', async () => {
       const warn = vi.fn();
       const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
-      const origin = fakeOrigin(() => textResponse('x', 200, { vary: 'Accept-Language, Origin, origin' }));
-      const request = () => makeRequest('/p', { route: 'GET /p' });
-      await cache.handle(request(), publicPolicy, origin);
-      await cache.handle(request(), publicPolicy, origin);
-      expect(origin.calls).toHaveLength(2);
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0]![0]).toBe(
-        "routecache: responses of GET /p vary on accept-language, origin, which the policy does not key on, so they are not stored; add vary: ['accept-language', 'origin'] to the policy (or to defaults)",
+      const origin = fakeOrigin((_ctx, n) =>
+        textResponse(`x${n}`, 200, { vary: 'Accept-Language, Origin, origin' }),
       );
-      // Declared, it is stored: one variant per value, and no warning.
-      const keyed = definePolicy({ maxAge: 60, vary: ['accept-language', 'origin'] });
-      await cache.handle(makeRequest('/q', { route: 'GET /q' }), keyed, origin);
-      await cache.handle(makeRequest('/q', { route: 'GET /q' }), keyed, origin);
+      const request = (language: string, path = '/p') =>
+        makeRequest(path, {
+          route: 'GET /p',
+          headers: { 'accept-language': language, origin: 'https://a.example' },
+        });
+      const first = await cache.handle(request('en'), publicPolicy, origin);
+      expect(header(first, 'cache-status')).not.toMatch(/stored/); // it could answer other languages
+      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x2'); // stored, keyed
+      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x2');
+      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x3');
+      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x3');
+      // Learned per route, not per URL; other routes and policies are untouched.
+      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x4');
+      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x4');
+      expect(warn).not.toHaveBeenCalled();
+      expect(origin.calls).toHaveLength(4);
+    });
+
+    it('learns at most 8 headers per route, then warns once and stores nothing', async () => {
+      const warn = vi.fn();
+      const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
+      const names = Array.from({ length: 9 }, (_, i) => `x-h${i}`);
+      const origin = fakeOrigin(() => textResponse('x', 200, { vary: names.join(', ') }));
+      for (let i = 0; i < 3; i++)
+        await cache.handle(makeRequest('/wide', { route: 'GET /wide' }), publicPolicy, origin);
       expect(origin.calls).toHaveLength(3);
       expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatch(
+        /GET \/wide vary on x-h0, .*x-h8, more request headers than the cache learns/,
+      );
     });
 
     it('does not store when the handler says no-store, no-cache or private', async () => {

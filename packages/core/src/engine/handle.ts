@@ -3,6 +3,7 @@ import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Poli
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
+import { createLearnedVary, routeOf } from './learned-vary';
 import { waitForLockHolder } from './lock-wait';
 import { type OriginResult, runOrigin } from './origin-run';
 import { createScopeMemo, type RequestScope, resolveRequestScope } from './request-scope';
@@ -47,7 +48,8 @@ export function createHandler(
   const flights = createSingleFlight<FlightOutcome>();
   const refreshDue = new LRUCache<string, true>({ max: MAX_REFRESH_DUE });
   const memo = createScopeMemo();
-  /** Routes already warned about an unkeyed `Vary` (bounded: attacker-chosen paths only repeat a warning). */
+  const learnedVary = createLearnedVary();
+  /** Routes already warned about a `Vary` too wide to learn (bounded: attacker-chosen paths only repeat a warning). */
   const warnedVary = new LRUCache<string, true>({ max: 1000 });
 
   /**
@@ -62,7 +64,8 @@ export function createHandler(
       if (method !== 'GET' && method !== 'HEAD') return passUnsafe(context, request, origin);
       let scope: RequestScope;
       try {
-        scope = resolveRequestScope(request, method, policy, options.namespace, options.logger, memo);
+        const keyed = learnedVary.policyFor(policy, request);
+        scope = resolveRequestScope(request, method, keyed, options.namespace, options.logger, memo);
       } catch (error) {
         return unresolved(request, origin, error);
       }
@@ -284,12 +287,21 @@ export function createHandler(
     const { reason, unkeyedVary } = result;
     options.logger.debug?.('routecache: response not stored', { url: scope.url, route: scope.route, reason });
     if (unkeyedVary === undefined) return;
+    const route = routeOf(scope.request);
+    const learned = learnedVary.learn(scope.policy, route, unkeyedVary);
+    if (learned !== undefined) {
+      options.logger.debug?.('routecache: keying a route by the headers its responses vary on', {
+        route,
+        vary: learned,
+      });
+      return;
+    }
     // Once per route and header set: a route that is never cached is a configuration to fix.
-    const label = `${scope.route ?? scope.path} ${unkeyedVary.join(',')}`;
+    const label = `${route} ${unkeyedVary.join(',')}`;
     if (warnedVary.has(label)) return;
     warnedVary.set(label, true);
     options.logger.warn(
-      `routecache: responses of ${scope.route ?? scope.path} vary on ${unkeyedVary.join(', ')}, which the policy does not key on, so they are not stored; add vary: [${unkeyedVary.map((name) => `'${name}'`).join(', ')}] to the policy (or to defaults)`,
+      `routecache: responses of ${route} vary on ${unkeyedVary.join(', ')}, more request headers than the cache learns to key on, so they are not stored; declare them in the policy's vary`,
       { url: scope.url, route: scope.route, vary: unkeyedVary },
     );
   }
