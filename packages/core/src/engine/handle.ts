@@ -3,7 +3,7 @@ import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Poli
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
-import { createLearnedVary, routeOf } from './learned-vary';
+import { createLearnedVary } from './learned-vary';
 import { waitForLockHolder } from './lock-wait';
 import { type OriginResult, runOrigin } from './origin-run';
 import { createScopeMemo, type RequestScope, resolveRequestScope } from './request-scope';
@@ -48,9 +48,7 @@ export function createHandler(
   const flights = createSingleFlight<FlightOutcome>();
   const refreshDue = new LRUCache<string, true>({ max: MAX_REFRESH_DUE });
   const memo = createScopeMemo();
-  const learnedVary = createLearnedVary();
-  /** Routes already warned about a `Vary` too wide to learn (bounded: attacker-chosen paths only repeat a warning). */
-  const warnedVary = new LRUCache<string, true>({ max: 1000 });
+  const learnedVary = createLearnedVary(options.logger);
 
   /**
    * Answers synchronously when nothing has to be awaited (an in-process store's fresh or stale
@@ -280,29 +278,16 @@ export function createHandler(
     return answerFromOrigin(context, scope, result, status);
   }
 
+  /** Logs why a response was not stored; one that varies on unkeyed headers teaches its route. */
   function logDecision(
     scope: RequestScope,
     result: { reason?: string; unkeyedVary?: readonly string[] },
   ): void {
-    const { reason, unkeyedVary } = result;
-    options.logger.debug?.('routecache: response not stored', { url: scope.url, route: scope.route, reason });
-    if (unkeyedVary === undefined) return;
-    const route = routeOf(scope.request);
-    const learned = learnedVary.learn(scope.policy, route, unkeyedVary);
-    if (learned !== undefined) {
-      options.logger.debug?.('routecache: keying a route by the headers its responses vary on', {
-        route,
-        vary: learned,
-      });
-      return;
-    }
-    // Once per route and header set: a route that is never cached is a configuration to fix.
-    const label = `${route} ${unkeyedVary.join(',')}`;
-    if (warnedVary.has(label)) return;
-    warnedVary.set(label, true);
-    options.logger.warn(
-      `routecache: responses of ${route} vary on ${unkeyedVary.join(', ')}, more request headers than the cache learns to key on, so they are not stored; declare them in the policy's vary`,
-      { url: scope.url, route: scope.route, vary: unkeyedVary },
-    );
+    options.logger.debug?.('routecache: response not stored', {
+      url: scope.url,
+      route: scope.route,
+      reason: result.reason,
+    });
+    if (result.unkeyedVary) learnedVary.learn(scope.policy, scope.request, result.unkeyedVary);
   }
 }

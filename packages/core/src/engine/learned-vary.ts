@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { CacheRequest, Policy } from '../types';
+import { parseRequestUrl } from '../key';
+import type { CacheRequest, Logger, Policy } from '../types';
 
 /** Routes remembered per policy, and request headers learned per route: both bounded. */
 const MAX_ROUTES = 10_000;
@@ -17,17 +18,20 @@ export interface LearnedVary {
   /** The policy to key `request` by: `policy` itself, or a copy whose `vary` adds what its route learned. */
   policyFor(policy: Policy, request: CacheRequest): Policy;
   /**
-   * Records that the responses of `route` under `policy` vary on `names` too. Returns the names
-   * now keyed on, or `undefined` when the route already varies on too many headers to key on more.
+   * Records that the responses to `request` under `policy` vary on `names` too (logged at debug
+   * level). A route that would vary on more than 8 learned headers learns nothing more, and
+   * `logger.warn` says so once per route and header set.
    */
-  learn(policy: Policy, route: string, names: readonly string[]): readonly string[] | undefined;
+  learn(policy: Policy, request: CacheRequest, names: readonly string[]): void;
 }
 
-export function createLearnedVary(): LearnedVary {
+export function createLearnedVary(logger: Logger): LearnedVary {
   /** Per base policy (as declared), the derived policy of each route that learned something. */
   const byPolicy = new WeakMap<Policy, LRUCache<string, Policy>>();
   /** Derived policy → the policy it was derived from. */
   const baseOf = new WeakMap<Policy, Policy>();
+  /** Routes already warned about (bounded: attacker-chosen paths only repeat a warning). */
+  const warned = new LRUCache<string, true>({ max: 1000 });
   let learnedAny = false;
 
   return {
@@ -36,7 +40,8 @@ export function createLearnedVary(): LearnedVary {
       return byPolicy.get(policy)?.get(routeOf(request)) ?? policy;
     },
 
-    learn(policy, route, names) {
+    learn(policy, request, names) {
+      const route = routeOf(request);
       const base = baseOf.get(policy) ?? policy;
       let routes = byPolicy.get(base);
       if (routes === undefined) {
@@ -46,20 +51,29 @@ export function createLearnedVary(): LearnedVary {
       const current = routes.get(route) ?? base;
       const vary = [...current.vary];
       for (const name of names) if (!vary.includes(name)) vary.push(name);
-      if (vary.length - base.vary.length > MAX_LEARNED_HEADERS) return undefined;
+      if (vary.length - base.vary.length > MAX_LEARNED_HEADERS) {
+        const label = `${route} ${names.join(',')}`;
+        if (warned.has(label)) return;
+        warned.set(label, true);
+        logger.warn(
+          `routecache: responses of ${route} vary on ${names.join(', ')}, more request headers than the cache learns to key on, so they are not stored; declare them in the policy's vary`,
+          { route, vary: names },
+        );
+        return;
+      }
       const derived: Policy = Object.freeze({ ...current, vary: Object.freeze(vary) });
       baseOf.set(derived, base);
       routes.set(route, derived);
       learnedAny = true;
-      return vary.slice(base.vary.length);
+      logger.debug?.('routecache: keying a route by the headers its responses vary on', {
+        route,
+        vary: vary.slice(base.vary.length),
+      });
     },
   };
 }
 
-/** What learning is kept per: the route label, or the path when the adapter gives none. */
-export function routeOf(request: Pick<CacheRequest, 'route' | 'url'>): string {
-  if (request.route !== undefined) return request.route;
-  const url = String(request.url);
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
+/** What learning is kept per: the route label, or the request path when the adapter gives none. */
+function routeOf(request: CacheRequest): string {
+  return request.route ?? parseRequestUrl(String(request.url)).path;
 }

@@ -114,9 +114,16 @@ export async function runOrigin(
     reason === undefined
       ? buildEntry(scope, policy, tags, status, headers, body, clock(), startedAt)
       : undefined;
-  return reason === 'vary-unkeyed'
-    ? { sent: false, status, headers, body, entry, reason, unkeyedVary, startedAt }
-    : { sent: false, status, headers, body, entry, reason, startedAt };
+  return {
+    sent: false,
+    status,
+    headers,
+    body,
+    entry,
+    reason,
+    ...(reason === 'vary-unkeyed' ? { unkeyedVary } : {}),
+    startedAt,
+  };
 }
 
 function shouldCreateETag(
@@ -131,10 +138,6 @@ function shouldCreateETag(
   return headers.etag === undefined;
 }
 
-/**
- * True when the response varies on a request header the key does not include (RFC 9111 §4.1):
- * stored, it would answer requests whose header differs. Declare such headers in `vary`.
- */
 /**
  * The request headers the response varies on that the policy does not key on: such a response
  * would answer requests it does not match, so it is not stored (RFC 9111 §4.1).
