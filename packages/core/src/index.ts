@@ -35,6 +35,7 @@ export {
   MAX_KEY_LENGTH,
   parseRequestUrl,
 } from './key';
+export { DEFAULT_KEY_HEADERS, type KeyHeaderValues, normaliseKeyHeader, readKeyHeaders } from './key-headers';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,

@@ -9,7 +9,8 @@ export const MAX_KEY_LENGTH = 200;
  * (so nothing left out of the key can be reflected into a shared body, DESIGN behaviour 4):
  * parameters matching `query.exclude` are dropped (a trailing `*` matches a prefix, names match
  * case-sensitively), then only those matching `query.include` are kept when it is set, and the
- * rest are sorted by name, then value (a stable sort), and re-serialised as
+ * rest are sorted by name (a stable sort: repeated parameters keep the order the client sent,
+ * since `?sort=a&sort=b` may mean something else than `?sort=b&sort=a`), and re-serialised as
  * `application/x-www-form-urlencoded`.
  *
  * @param search `'?a=1&b=2'`, `'a=1&b=2'` or `''`; a fragment is ignored.
@@ -28,7 +29,7 @@ export function filterQuery(
     if (query.include !== undefined && !matchesAny(name, query.include)) continue;
     entries.push([name, value]);
   }
-  entries.sort(([nameA, valueA], [nameB, valueB]) => compare(nameA, nameB) || compare(valueA, valueB));
+  entries.sort(([nameA], [nameB]) => compare(nameA, nameB));
   const params = new URLSearchParams(entries);
   const serialised = params.toString();
   return { params, search: serialised ? `?${serialised}` : '' };
@@ -63,6 +64,10 @@ export interface CacheKeyParts {
   vary: readonly (readonly [string, string | undefined])[];
   /** The user a private entry belongs to; absent for shared entries. */
   identity?: string;
+  /** The cache's key headers this request carries, normalised (`readKeyHeaders`). */
+  keyHeaders?: readonly (readonly [string, string])[];
+  /** The URL as the client sent it, when a rewrite before the cache routed another one. */
+  requestedUrl?: string;
 }
 
 /**
@@ -84,12 +89,18 @@ export function buildCacheKey(
   options?: { maxLength?: number },
 ): { key: string; canonical: string } {
   const method = String(parts.method).toUpperCase();
-  const vary = parts.vary
+  let vary = parts.vary
     .map(
       ([name, value]) =>
         `,${escapeKeyPart(name, true)}${value === undefined ? '' : `=${escapeKeyPart(value, true)}`}`,
     )
     .join('');
+  // Key headers and the requested URL join the Vary list as `,:name=value` items: a `Vary` name
+  // is a token, which never starts with `:`, so the two kinds of item never meet.
+  for (const [name, value] of parts.keyHeaders ?? []) {
+    vary += `,:${escapeKeyPart(name, true)}=${escapeKeyPart(value, true)}`;
+  }
+  if (parts.requestedUrl !== undefined) vary += `,:=${escapeKeyPart(parts.requestedUrl, true)}`;
   const canonical = [
     escapeKeyPart(parts.namespace),
     escapeKeyPart(method === 'HEAD' ? 'GET' : method),

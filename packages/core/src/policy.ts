@@ -90,7 +90,7 @@ const SCOPES: readonly Scope[] = ['public', 'private', 'no-store'];
 const QUERY_FIELDS = ['include', 'exclude'] as const;
 
 /** RFC 9110 §5.6.2 token: the grammar of a field name (`Vary` members). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A tag: visible ASCII without commas (Cache-Tag separator); no space (Surrogate-Key separator). */
 const TAG = /^[\x21-\x2b\x2d-\x7e]+$/;
 

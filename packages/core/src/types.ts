@@ -277,8 +277,17 @@ export interface CacheRequest {
   method: string;
   /** `Host` as the framework read it (never `X-Forwarded-Host` unless the app trusts its proxy). */
   host: string;
-  /** Path and query as routed (e.g. Express `req.originalUrl`), starting with `/`. */
+  /**
+   * Path and query as the framework routed them (mounted routers included), starting with `/`:
+   * after any rewrite by a middleware before the cache, so the key names what the handler serves.
+   */
   url: string;
+  /**
+   * The URL as the client sent it, only when a rewrite before the cache routed another one
+   * (Express `req.originalUrl` after `req.url` was changed): the handler can still read it, so it
+   * is keyed too. Omit it when it equals `url`.
+   */
+  requestedUrl?: string;
   /**
    * `'https'` when the request came over TLS as the framework sees it (Express `req.protocol`,
    * which honours `X-Forwarded-Proto` only under `trust proxy`; the request URL's scheme on
@@ -327,6 +336,20 @@ export interface OriginResponse {
    * headers; fields are plain `PolicyInput` fields, already validated on their own by the adapter.
    */
   policy?: Partial<PolicyInput>;
+  /**
+   * Headers that were on the response before the origin ran (set by middleware mounted before
+   * the cache, e.g. `cors()`'s `Access-Control-Allow-Origin`) and that it left unchanged: they
+   * belong to this request, so they are never stored (that middleware sets them again on every
+   * request, hits included) and the adapter keeps them on what it sends. `headers` holds the
+   * rest. A `Set-Cookie` among them still keeps the answer out of the cache.
+   */
+  preset?: ResponseHeaders;
+  /**
+   * The method and URL (path and query) the request had when the handler answered. When a
+   * middleware after the cache changed them (a rewrite, `X-HTTP-Method-Override`), the answer is
+   * not the one the key names: it is sent, privately, and not stored. Omit when unknown.
+   */
+  served?: { readonly method: string; readonly url: string };
 }
 
 /** Runs the route handler. Rejections count as origin errors (stale-if-error applies). */
@@ -392,6 +415,16 @@ export interface CacheOptions {
   logger?: Logger;
   /** How long an uncacheable result is remembered (hit-for-miss), seconds. Default 10. */
   hitForMiss?: Duration;
+  /**
+   * Request headers that join the shared key whenever a request carries them (lower-case names;
+   * their values are normalised): the well-known override and forwarding headers, which apps and
+   * frameworks read to build absolute URLs or to rewrite the path or method, so an attacker's
+   * value only ever reaches the attacker's own entry. Giving a list replaces the default; use
+   * `[...DEFAULT_KEY_HEADERS, 'x-tenant']` to extend it, `[]` to key on none of them.
+   * `X-Forwarded-For` is not in it (per client: keying it would end sharing).
+   * @default DEFAULT_KEY_HEADERS
+   */
+  keyHeaders?: readonly string[];
 }
 
 /** The cache. One per app (or shared between adapters). */

@@ -185,21 +185,51 @@ describe('handle', () => {
       expect(header(en, 'vary')).toBe('accept-language');
     });
 
-    it('ignores unkeyed request headers: they never change a cached body', async () => {
+    it('keys the override and forwarding headers a request carries, so their values never reach another request', async () => {
       const { cache } = setupCache();
       const origin = fakeOrigin();
-      await cache.handle(
-        makeRequest('/p', { headers: { 'x-forwarded-host': 'evil.example' } }),
+      const headers = (extra: Record<string, string>) => makeRequest('/p', { headers: extra });
+      await cache.handle(headers({ 'x-forwarded-host': 'evil.example' }), publicPolicy, origin);
+      await cache.handle(headers({ 'x-original-url': '/admin' }), publicPolicy, origin);
+      await cache.handle(headers({ forwarded: 'for=192.0.2.1;host=evil.example' }), publicPolicy, origin);
+      const clean = await cache.handle(headers({}), publicPolicy, origin);
+      expect(bodyText(clean)).toBe('body 4');
+      expect(origin.calls).toHaveLength(4);
+      // The attacker's own variant is still shared with equal (normalised) values.
+      const again = await cache.handle(headers({ 'x-forwarded-host': ' EVIL.example ' }), publicPolicy, origin);
+      expect(bodyText(again)).toBe('body 1');
+      // What names the client (X-Forwarded-For, Forwarded's for/by) is not keyed: sharing goes on.
+      const client = await cache.handle(
+        headers({ 'x-forwarded-for': '198.51.100.7', forwarded: 'for=198.51.100.7;by=203.0.113.1' }),
         publicPolicy,
         origin,
       );
-      const answer = await cache.handle(
-        makeRequest('/p', { headers: { 'x-original-url': '/admin' } }),
+      expect(bodyText(client)).toBe('body 4');
+      expect(origin.calls).toHaveLength(4);
+    });
+
+    it('keys only the headers of the keyHeaders option when it is given', async () => {
+      const { cache } = setupCache({ keyHeaders: ['x-tenant'] });
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/p', { headers: { 'x-tenant': 'a' } }), publicPolicy, origin);
+      const other = await cache.handle(makeRequest('/p', { headers: { 'x-tenant': 'b' } }), publicPolicy, origin);
+      expect(bodyText(other)).toBe('body 2');
+      const forwarded = await cache.handle(
+        makeRequest('/p', { headers: { 'x-tenant': 'a', 'x-forwarded-host': 'evil.example' } }),
         publicPolicy,
         origin,
       );
-      expect(origin.calls).toHaveLength(1);
-      expect(bodyText(answer)).toBe('body 1');
+      expect(bodyText(forwarded)).toBe('body 1');
+    });
+
+    it('keys the requested URL too when a rewrite before the cache routed another one', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      await cache.handle(makeRequest('/b', { requestedUrl: '/a' }), publicPolicy, origin);
+      expect(bodyText(await cache.handle(makeRequest('/b'), publicPolicy, origin))).toBe('body 2');
+      expect(bodyText(await cache.handle(makeRequest('/b', { requestedUrl: '/a' }), publicPolicy, origin))).toBe(
+        'body 1',
+      );
     });
 
     it('keys private entries by identity and stores nothing without one', async () => {
@@ -293,6 +323,43 @@ describe('handle', () => {
   });
 
   describe('what is never stored', () => {
+    it('sends an answer to another method or URL than the keyed one privately, unstored, as a bypass', async () => {
+      const { cache } = setupCache();
+      const served = [
+        { method: 'GET', url: '/admin' }, // a rewrite after the cache
+        { method: 'HEAD', url: '/p' }, // X-HTTP-Method-Override: HEAD honoured after the cache
+        { method: 'GET', url: '/p?x=1' },
+      ];
+      let n = 0;
+      const origin = fakeOrigin(() => ({ ...textResponse(`other ${n}`), served: served[n++]! }));
+      for (let i = 0; i < served.length; i++) {
+        const answer = await cache.handle(makeRequest('/p', { route: 'GET /p' }), publicPolicy, origin);
+        expect(header(answer, 'cache-status')).toBe('routecache; fwd=bypass; detail=rewritten');
+        expect(header(answer, 'cache-control')).toMatch(/^private/);
+        expect(header(answer, 'surrogate-key')).toBeUndefined();
+      }
+      expect(cache.stats().routes['GET /p']).toMatchObject({ bypass: 3, misses: 0, stored: 0 });
+      const clean = fakeOrigin(() => ({ ...textResponse('clean'), served: { method: 'GET', url: '/p' } }));
+      expect(header(await cache.handle(makeRequest('/p'), publicPolicy, clean), 'cache-status')).toMatch(/stored/);
+      expect(bodyText(await cache.handle(makeRequest('/p'), publicPolicy, clean))).toBe('clean');
+    });
+
+    it('stores what middleware before the cache set on the response nowhere, and nothing with its Set-Cookie', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin((_ctx, n) => ({
+        ...textResponse(`body ${n}`),
+        preset: n === 1 ? { 'set-cookie': ['sid=1'] } : { 'access-control-allow-origin': 'https://a.example' },
+      }));
+      const first = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(header(first, 'cache-status')).not.toMatch(/stored/);
+      const second = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(header(second, 'cache-status')).toMatch(/stored/);
+      expect(header(second, 'access-control-allow-origin')).toBeUndefined(); // the adapter keeps it on its response
+      const hit = await cache.handle(makeRequest('/p'), publicPolicy, origin);
+      expect(bodyText(hit)).toBe('body 2');
+      expect(header(hit, 'access-control-allow-origin')).toBeUndefined();
+    });
+
     it('does not store a response with Set-Cookie, and sends it as no-store', async () => {
       const { cache } = setupCache();
       const origin = fakeOrigin((_ctx, n) => textResponse(`body ${n}`, 200, { 'set-cookie': 'sid=1' }));
@@ -312,7 +379,7 @@ describe('handle', () => {
       expect(origin.calls).toHaveLength(2);
     });
 
-    it('does not store a response varying on a header the key does not include, then keys the route by it', async () => {
+    it('stores a response varying on a header the key does not include under its variant, and keys the route by it', async () => {
       const warn = vi.fn();
       const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
       const origin = fakeOrigin((_ctx, n) =>
@@ -324,16 +391,45 @@ describe('handle', () => {
           headers: { 'accept-language': language, origin: 'https://a.example' },
         });
       const first = await cache.handle(request('en'), publicPolicy, origin);
-      expect(header(first, 'cache-status')).not.toMatch(/stored/); // it could answer other languages
-      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x2'); // stored, keyed
-      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x2');
-      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x3');
-      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x3');
+      expect(header(first, 'cache-status')).toMatch(/stored/); // under the key that names the language
+      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x1');
+      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x2');
+      expect(bodyText(await cache.handle(request('fr'), publicPolicy, origin))).toBe('x2');
+      expect(bodyText(await cache.handle(request('en'), publicPolicy, origin))).toBe('x1');
       // Learned per route, not per URL; other routes and policies are untouched.
-      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x4');
-      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x4');
+      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x3');
+      expect(bodyText(await cache.handle(request('de', '/p2'), publicPolicy, origin))).toBe('x3');
       expect(warn).not.toHaveBeenCalled();
-      expect(origin.calls).toHaveLength(4);
+      expect(origin.calls).toHaveLength(3);
+    });
+
+    it('runs the handler once per variant for a cold burst on a route that varies on an unkeyed header', async () => {
+      const { cache } = setupCache();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const origin = fakeOrigin(async (ctx, n) => {
+        await gate;
+        return textResponse(`x${n}`, 200, { vary: 'Accept-Encoding' });
+      });
+      const request = (encoding: string) =>
+        makeRequest('/burst', { route: 'GET /burst', headers: { 'accept-encoding': encoding } });
+      const encodings = Array.from({ length: 30 }, (_, i) => ['gzip', 'br', 'identity'][i % 3]!);
+      const answers = encodings.map((encoding) => cache.handle(request(encoding), publicPolicy, origin));
+      release();
+      const bodies = (await Promise.all(answers)).map(bodyText);
+      expect(origin.calls).toHaveLength(3);
+      const byEncoding = new Map<string, Set<string>>();
+      encodings.forEach((encoding, i) => {
+        const seen = byEncoding.get(encoding) ?? new Set();
+        seen.add(bodies[i]!);
+        byEncoding.set(encoding, seen);
+      });
+      // Every request got the answer of its own variant, and each variant was run once.
+      expect([...byEncoding.values()].map((seen) => seen.size)).toEqual([1, 1, 1]);
+      expect(new Set(bodies).size).toBe(3);
+      expect(cache.stats().coalesced).toBe(27);
     });
 
     it('learns at most 8 headers per route, then warns once and stores nothing', async () => {

@@ -63,7 +63,7 @@ export function createHandler(
       let scope: RequestScope;
       try {
         const keyed = learnedVary.policyFor(policy, request);
-        scope = resolveRequestScope(request, method, keyed, options.namespace, options.logger, memo);
+        scope = resolveRequestScope(request, method, keyed, options, memo);
       } catch (error) {
         return unresolved(request, origin, error);
       }
@@ -99,7 +99,7 @@ export function createHandler(
       if (isGet && shouldRefreshEarly(entry, now, options.earlyRefresh)) {
         // XFetch: refresh before expiry, in the background when possible, else this request does it.
         if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
-        else if (!flights.join(scope.key)) return miss(scope, origin, entry);
+        else if (!flights.join(scope.key)) return miss(scope, origin, entry, handleOptions);
       }
       stats.count('hits', scope.route);
       return answerFromEntry(context, scope, entry, HIT_STATUS, now);
@@ -109,7 +109,7 @@ export function createHandler(
       // Behaviour 7: without a refresh function, the request after a stale answer refreshes in the foreground.
       if (isGet && !handleOptions.refresh && refreshDue.has(scope.key) && !flights.join(scope.key)) {
         refreshDue.delete(scope.key);
-        return miss(scope, origin, entry);
+        return miss(scope, origin, entry, handleOptions);
       }
       if (isGet) {
         if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
@@ -121,13 +121,14 @@ export function createHandler(
     }
 
     // A miss, or stale within stale-if-error only: the origin first, the stale entry if it fails.
-    return miss(scope, origin, entry && canServeOnError(freshness) ? entry : undefined);
+    return miss(scope, origin, entry && canServeOnError(freshness) ? entry : undefined, handleOptions);
   }
 
   async function miss(
     scope: RequestScope,
     origin: Origin,
     fallback: CacheEntry | undefined,
+    handleOptions: HandleOptions,
   ): Promise<CacheAnswer> {
     const hitForMiss = context.hitForMiss.has(scope.key, options.clock());
     const running = hitForMiss ? undefined : flights.join(scope.key);
@@ -138,12 +139,38 @@ export function createHandler(
         stats.count('coalesced', scope.route);
         return answerFromEntry(context, scope, outcome.entry, { fwd: 'miss', collapsed: true });
       }
+      // Behaviour 14: the leader's answer taught the route a Vary; this request's own variant
+      // is the leader's entry, or a lookup (and a flight) of its own.
+      const learned = outcome && relearn(scope);
+      if (learned) {
+        if (outcome.entry.key === learned.canonical) {
+          stats.count('coalesced', learned.route);
+          return answerFromEntry(context, learned, outcome.entry, { fwd: 'miss', collapsed: true });
+        }
+        if (learned.bypass) return bypass(learned, origin);
+        const found = store.peek(learned.key, learned.route) ?? (await store.get(learned.key, learned.route));
+        return lookup(learned, found, origin, handleOptions);
+      }
       // Released: the leader's result was not cacheable; run our own.
     } else if (scope.method === 'GET' && !hitForMiss) {
       return lead(scope, origin, fallback);
     }
-    stats.count('misses', scope.route);
     return fetchAndAnswer(scope, origin, fallback, undefined);
+  }
+
+  /** The scope re-resolved under what its route learned since it was resolved, or `undefined`. */
+  function relearn(scope: RequestScope): RequestScope | undefined {
+    const keyed = learnedVary.policyFor(scope.policy, scope.request);
+    if (keyed === scope.policy) return undefined;
+    return resolveRequestScope(scope.request, scope.method, keyed, options, memo);
+  }
+
+  /** `runOrigin`'s `rescope`: teaches the route the headers, then re-resolves the request. */
+  function rescopeFor(scope: RequestScope): (unkeyedVary: readonly string[]) => RequestScope | undefined {
+    return (unkeyedVary) => {
+      learnedVary.learn(scope.policy, scope.request, unkeyedVary);
+      return relearn(scope);
+    };
   }
 
   async function lead(
@@ -166,7 +193,6 @@ export function createHandler(
           }
         } else if (lock.state === 'acquired') release = lock.release;
       }
-      stats.count('misses', scope.route);
       try {
         return await fetchAndAnswer(scope, origin, fallback, flight);
       } finally {
@@ -189,16 +215,20 @@ export function createHandler(
     try {
       result = await runOrigin(context, scope, origin, {
         policy: scope.policy,
+        rescope: rescopeFor(scope),
         canStore,
         background: false,
         status: { fwd: 'miss' },
       });
     } catch (error) {
+      stats.count('misses', scope.route);
       flight?.settle(undefined);
       // Behaviour 7: within stale-if-error, an origin failure is answered from the stale entry.
       if (fallback) return serveFallback(scope, fallback, undefined);
       throw error;
     }
+    const rewritten = !result.sent && result.reason === 'rewritten';
+    stats.count(rewritten ? 'bypass' : 'misses', scope.route);
     if (result.sent) {
       flight?.settle(undefined);
       if (canStore) context.hitForMiss.mark(scope.key, options.clock());
@@ -208,6 +238,12 @@ export function createHandler(
       flight?.settle(undefined);
       return serveFallback(scope, fallback, result.status);
     }
+    if (rewritten) {
+      // Behaviour 13: another request's answer, for this client only; the key stays open to waiters.
+      flight?.settle(undefined);
+      logDecision(scope, result);
+      return answerFromOrigin(context, scope, result, { fwd: 'bypass', detail: 'rewritten' });
+    }
     if (!result.entry) {
       // Uncacheable: release the waiters at once; remember the key (hit-for-miss), not for errors.
       flight?.settle(undefined);
@@ -216,11 +252,17 @@ export function createHandler(
       return answerFromOrigin(context, scope, result, { fwd: 'miss' });
     }
     flight?.settle({ entry: result.entry });
+    // The entry's own scope: the request's, or its variant once the route learned a Vary.
+    const stored = await storeEntry(result.scope, result.entry, result.startedAt);
+    return answerFromEntry(context, result.scope, result.entry, { fwd: 'miss', stored });
+  }
+
+  async function storeEntry(scope: RequestScope, entry: CacheEntry, startedAt: number): Promise<boolean> {
     context.hitForMiss.forget(scope.key);
     refreshDue.delete(scope.key);
-    const stored = await store.set(scope.key, result.entry, result.startedAt, scope.route);
+    const stored = await store.set(scope.key, entry, startedAt, scope.route);
     if (stored) stats.count('stored', scope.route);
-    return answerFromEntry(context, scope, result.entry, { fwd: 'miss', stored });
+    return stored;
   }
 
   function serveFallback(
@@ -249,15 +291,13 @@ export function createHandler(
       try {
         const result = await runOrigin(context, scope, refresh, {
           policy: scope.policy,
+          rescope: rescopeFor(scope),
           canStore: true,
           background: true,
           status: { fwd: 'stale' },
         });
-        if (!result.sent && result.entry) {
-          context.hitForMiss.forget(scope.key);
-          if (await store.set(scope.key, result.entry, result.startedAt, scope.route))
-            stats.count('stored', scope.route);
-        } else if (!result.sent) logDecision(scope, result);
+        if (!result.sent && result.entry) await storeEntry(result.scope, result.entry, result.startedAt);
+        else if (!result.sent) logDecision(scope, result);
       } finally {
         context.refreshing.delete(scope.key);
       }
@@ -278,16 +318,12 @@ export function createHandler(
     return answerFromOrigin(context, scope, result, status);
   }
 
-  /** Logs why a response was not stored; one that varies on unkeyed headers teaches its route. */
-  function logDecision(
-    scope: RequestScope,
-    result: { reason?: string; unkeyedVary?: readonly string[] },
-  ): void {
+  /** Logs why a response was not stored. */
+  function logDecision(scope: RequestScope, result: { reason?: string }): void {
     options.logger.debug?.('routecache: response not stored', {
       url: scope.url,
       route: scope.route,
       reason: result.reason,
     });
-    if (result.unkeyedVary) learnedVary.learn(scope.policy, scope.request, result.unkeyedVary);
   }
 }

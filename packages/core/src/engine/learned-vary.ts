@@ -37,7 +37,7 @@ export function createLearnedVary(logger: Logger): LearnedVary {
   return {
     policyFor(policy, request) {
       if (!learnedAny) return policy; // the hit path of an app that never needed it: no lookup
-      return byPolicy.get(policy)?.get(routeOf(request)) ?? policy;
+      return byPolicy.get(baseOf.get(policy) ?? policy)?.get(routeOf(request)) ?? policy;
     },
 
     learn(policy, request, names) {

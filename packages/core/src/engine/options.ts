@@ -1,6 +1,7 @@
 import { parseDuration } from '../duration';
 import { PolicyError } from '../errors';
-import { definePolicy } from '../policy';
+import { DEFAULT_KEY_HEADERS } from '../key-headers';
+import { definePolicy, TOKEN } from '../policy';
 import { memoryStore } from '../stores/memory';
 import type { CacheOptions, Logger, PolicyInput, Store, TagHeader } from '../types';
 
@@ -21,6 +22,8 @@ export interface ResolvedCacheOptions {
   readonly hitForMissMs: number;
   /** Freshness of `getOrSet` entries without their own `ttl`, seconds. */
   readonly defaultTtl: number;
+  /** Lower-case request header names keyed whenever present. */
+  readonly keyHeaders: readonly string[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -43,6 +46,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'clock',
   'logger',
   'hitForMiss',
+  'keyHeaders',
 ]);
 const TAG_HEADERS: readonly unknown[] = ['surrogate-key', 'cache-tag', 'both', false];
 /** RFC 8941 §3.3.4 sf-token: the cache name in `Cache-Status` (RFC 9211 §2). */
@@ -89,7 +93,22 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     hitForMissMs: parseDuration(options.hitForMiss ?? DEFAULT_HIT_FOR_MISS_SECONDS, 'hitForMiss') * 1000,
     defaultTtl:
       defaults?.ttl === undefined ? DEFAULT_DATA_TTL_SECONDS : parseDuration(defaults.ttl, 'defaults.ttl'),
+    keyHeaders: resolveKeyHeaders(options.keyHeaders),
   };
+}
+
+function resolveKeyHeaders(value: readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return DEFAULT_KEY_HEADERS;
+  if (!Array.isArray(value))
+    throw new PolicyError('keyHeaders', `must be an array of header names, got ${typeof value}`);
+  const names: string[] = [];
+  for (const name of value) {
+    if (typeof name !== 'string' || !TOKEN.test(name))
+      throw new PolicyError('keyHeaders', `${JSON.stringify(name)} is not a header name`);
+    const lower = name.toLowerCase();
+    if (!names.includes(lower)) names.push(lower);
+  }
+  return Object.freeze(names);
 }
 
 function resolveStore(store: Store | undefined, clock: () => number): Store {

@@ -1,8 +1,9 @@
 import { createETag } from '../conditional';
-import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy';
+import { parseRequestUrl } from '../key';
+import { NEGATIVE_STATUS_CODES, normalizeTags, TOKEN } from '../policy';
 import { mergeResponsePolicy } from '../response-policy';
 import { applyPolicyHeaders, getStoreDecision } from '../response-rules';
-import type { CacheEntry, Origin, OriginContext, Policy, ResponseHeaders } from '../types';
+import type { CacheEntry, Origin, OriginContext, OriginResponse, Policy, ResponseHeaders } from '../types';
 import type { EngineContext } from './context';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
 import { buildUrlTag } from './internal-keys';
@@ -22,6 +23,8 @@ export type OriginResult =
       readonly reason: string | undefined;
       /** With reason `'vary-unkeyed'`: the `Vary` headers the policy does not key on. */
       readonly unkeyedVary?: readonly string[];
+      /** The scope `entry` belongs to: the request's, or the one `rescope` gave for a learned `Vary`. */
+      readonly scope: RequestScope;
       /** When the run started (cache clock): the race guard's `notBefore`. */
       readonly startedAt: number;
     }
@@ -36,6 +39,12 @@ export type OriginResult =
 export interface OriginRunOptions {
   /** The policy whose headers the response gets (a bypass may privatize it). */
   policy: Policy;
+  /**
+   * The scope to store a response under when it varies on request headers its policy does not
+   * key on (behaviour 14): the request re-resolved once its route learned them, or `undefined`
+   * when the route cannot learn more. Without it such a response is not stored.
+   */
+  rescope?: (unkeyedVary: readonly string[]) => RequestScope | undefined;
   /** Whether the result may become an entry (GET through the cache). */
   canStore: boolean;
   /** True for background refreshes. */
@@ -85,9 +94,14 @@ export async function runOrigin(
     return { sent: true, status: response.status, headers: response.headers, startedAt };
   }
   const { status, body } = response;
+  // Behaviour 13: an answer to another method or URL than the keyed one (a middleware after the
+  // cache rewrote the request) goes to this client only.
+  const rewritten = !servesKeyedRequest(scope, response.served);
   // A handler's override for this one response (adapters' `setResponsePolicy`) is merged here,
   // before the store decision and the headers.
-  const policy = mergeResponsePolicy(options.policy, response.policy);
+  const policy = rewritten
+    ? privateAnswerPolicy(options.policy)
+    : mergeResponsePolicy(options.policy, response.policy);
   const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
   const headers = applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader });
   if (shouldCreateETag(scope, policy, status, headers)) {
@@ -100,19 +114,28 @@ export async function runOrigin(
 
   let reason: string | undefined;
   let unkeyedVary: string[] | undefined;
+  let entryScope = scope;
   if (!options.canStore) reason = scope.method === 'HEAD' ? 'head' : 'bypass';
+  else if (rewritten) reason = 'rewritten';
+  else if (response.preset?.['set-cookie'] !== undefined) reason = 'set-cookie';
   else {
     const decision = getStoreDecision(policy, status, response.headers, 'GET');
     if (!decision.store) reason = decision.reason;
     else {
       unkeyedVary = findUnkeyedVary(headers, policy);
-      if (unkeyedVary.length > 0) reason = 'vary-unkeyed';
-      else if (body.byteLength > maxBodyBytes) reason = 'too-large';
+      if (unkeyedVary.length > 0) {
+        // Behaviour 14: stored at once under the key that names those headers, when the route can learn them.
+        const learned = options.rescope?.(unkeyedVary);
+        if (learned !== undefined && !learned.bypass && findUnkeyedVary(headers, learned.policy).length === 0)
+          entryScope = learned;
+        else reason = 'vary-unkeyed';
+      }
+      if (reason === undefined && body.byteLength > maxBodyBytes) reason = 'too-large';
     }
   }
   const entry =
     reason === undefined
-      ? buildEntry(scope, policy, tags, status, headers, body, clock(), startedAt)
+      ? buildEntry(entryScope, policy, tags, status, headers, body, clock(), startedAt)
       : undefined;
   return {
     sent: false,
@@ -122,8 +145,26 @@ export async function runOrigin(
     entry,
     reason,
     ...(reason === 'vary-unkeyed' ? { unkeyedVary } : {}),
+    scope: entryScope,
     startedAt,
   };
+}
+
+/**
+ * False when the handler answered another method or URL than the one keyed: `served` (as the
+ * adapter read it when the handler answered) is compared with the scope's method and its URL
+ * (path and filtered query, which the adapter gave the handler).
+ */
+function servesKeyedRequest(scope: RequestScope, served: OriginResponse['served']): boolean {
+  if (served === undefined) return true;
+  if (String(served.method).toUpperCase() !== scope.method) return false;
+  const { path, search } = parseRequestUrl(String(served.url));
+  return path + search === scope.url;
+}
+
+/** A public route's answer for this one client: private, no shared lifetimes or tags, not stored. */
+function privateAnswerPolicy(policy: Policy): Policy {
+  return policy.scope === 'public' ? mergeResponsePolicy(policy, { scope: 'private' }) : policy;
 }
 
 function shouldCreateETag(
@@ -148,7 +189,10 @@ function findUnkeyedVary(headers: ResponseHeaders, policy: Policy): string[] {
   const names = (Array.isArray(vary) ? vary.join(',') : vary)
     .split(',')
     .map((name) => name.trim().toLowerCase());
-  return names.filter((name, i) => name !== '' && !policy.vary.includes(name) && names.indexOf(name) === i);
+  // A member that is not a field name (RFC 9110 §12.5.5) names no request header: never keyed on.
+  return names.filter(
+    (name, i) => name !== '' && TOKEN.test(name) && !policy.vary.includes(name) && names.indexOf(name) === i,
+  );
 }
 
 function ttlFor(policy: Policy, status: number): number {

@@ -1,4 +1,5 @@
 import { buildCacheKey, filterQuery, parseRequestUrl } from '../key';
+import { type KeyHeaderValues, readKeyHeaders } from '../key-headers';
 import { normalizeTags } from '../policy';
 import type { CacheRequest, Logger, Policy, RequestInfo } from '../types';
 import { createMemo, joinMemoKey, type Memo } from './memo';
@@ -36,19 +37,28 @@ export interface RequestScope {
   readonly canonical: string;
 }
 
+/** What a scope is resolved with besides the request and its policy: cache-wide settings. */
+export interface ScopeOptions {
+  readonly namespace: string;
+  /** Request headers keyed whenever present (the `keyHeaders` cache option). */
+  readonly keyHeaders: readonly string[];
+  readonly logger: Logger;
+}
+
 /**
  * Resolves a GET/HEAD request: filtered URL, tags, bypass decision (behaviour 4) and key
- * (behaviour 12). User callbacks (`tags`, `identify`) that throw are logged and treated as
- * returning nothing: no tags, no identity (so nothing private is stored).
+ * (behaviours 12 and 13: the key headers the request carries and, after a rewrite before the
+ * cache, the URL it was sent with). User callbacks (`tags`, `identify`) that throw are logged
+ * and treated as returning nothing: no tags, no identity (so nothing private is stored).
  */
 export function resolveRequestScope(
   request: CacheRequest,
   method: 'GET' | 'HEAD',
   policy: Policy,
-  namespace: string,
-  logger: Logger,
+  options: ScopeOptions,
   memo: ScopeMemo = createScopeMemo(),
 ): RequestScope {
+  const { namespace, logger } = options;
   const host = String(request.host ?? '').toLowerCase();
   const https = request.scheme === 'https';
   const parsed = parseUrl(request.url, policy, memo);
@@ -74,16 +84,34 @@ export function resolveRequestScope(
   let canonical = '';
   if (!bypass) {
     let built: { key: string; canonical: string };
-    if (policy.vary.length === 0 && identity === undefined) {
+    const keyHeaders = readKeyHeaders(request.headers, options.keyHeaders);
+    const requestedUrl = request.requestedUrl;
+    if (
+      policy.vary.length === 0 &&
+      identity === undefined &&
+      keyHeaders.length === 0 &&
+      requestedUrl === undefined
+    ) {
       // Without vary and identity the key depends on the host and URL alone: kept on the URL memo.
       if (parsed.keyHost !== host || parsed.keyHttps !== https || parsed.key === undefined) {
-        parsed.key = buildKey(namespace, https, host, path, query, [], undefined, memo);
+        parsed.key = buildKey(namespace, https, host, path, query, [], undefined, keyHeaders, undefined, memo);
         parsed.keyHost = host;
         parsed.keyHttps = https;
       }
       built = parsed.key;
     } else {
-      built = buildKey(namespace, https, host, path, query, readVary(request, policy), identity, memo);
+      built = buildKey(
+        namespace,
+        https,
+        host,
+        path,
+        query,
+        readVary(request, policy),
+        identity,
+        keyHeaders,
+        requestedUrl,
+        memo,
+      );
     }
     key = built.key;
     canonical = built.canonical;
@@ -186,10 +214,21 @@ function buildKey(
   query: string,
   vary: [string, string | undefined][],
   identity: string | undefined,
+  keyHeaders: KeyHeaderValues,
+  requestedUrl: string | undefined,
   memo: ScopeMemo,
 ): { key: string; canonical: string } {
-  const parts: (string | undefined)[] = [https ? 'https' : 'http', host, path, query, identity];
+  const parts: (string | undefined)[] = [
+    https ? 'https' : 'http',
+    host,
+    path,
+    query,
+    identity,
+    requestedUrl,
+    String(vary.length),
+  ];
   for (const [name, value] of vary) parts.push(name, value);
+  for (const [name, value] of keyHeaders) parts.push(name, value);
   const memoKey = joinMemoKey(parts);
   const known = memo.keys.get(memoKey);
   if (known) return known;
@@ -202,6 +241,8 @@ function buildKey(
     search: query,
     vary,
     ...(identity === undefined ? {} : { identity }),
+    ...(keyHeaders.length === 0 ? {} : { keyHeaders }),
+    ...(requestedUrl === undefined ? {} : { requestedUrl }),
   });
   if (memoKey.length <= MEMO_MAX_INPUT * 2) memo.keys.set(memoKey, built);
   return built;

@@ -23,6 +23,7 @@ export interface RequestInit {
   headers?: Record<string, string>;
   hasBody?: boolean;
   route?: string;
+  requestedUrl?: string;
 }
 
 /** A request as an adapter would hand it over. */
@@ -37,6 +38,7 @@ export function makeRequest(url: string, init: RequestInit = {}): CacheRequest {
     headers: (name) => headers[name],
     ...(init.hasBody === undefined ? {} : { hasBody: init.hasBody }),
     ...(init.route === undefined ? {} : { route: init.route }),
+    ...(init.requestedUrl === undefined ? {} : { requestedUrl: init.requestedUrl }),
   };
 }
 
