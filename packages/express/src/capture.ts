@@ -25,14 +25,19 @@ type Variadic<T> = (...args: unknown[]) => T;
  * Captures what the rest of the middleware chain writes to `res`, as the engine's origin.
  *
  * `writeHead`, `flushHeaders`, `write` and `end` are intercepted on the instance; nothing reaches
- * the client while buffering. When the body outgrows `ctx.maxBodyBytes`, the handler flushes its
+ * the client while buffering; `served` reads the method and URL the handler answered. When the body outgrows `ctx.maxBodyBytes`, the handler flushes its
  * headers, the response is an event stream, or it keeps streaming for `streamTimeoutMs`, the
  * headers from `ctx.finalizeHeaders()` and the buffered chunks are sent and the rest streams
  * straight through (`body: null`). In a background run (`ctx.background`) nothing is ever sent:
  * such a response is dropped instead. Only headers the chain set or changed are captured; the
  * ones already on `res` (set by earlier middleware) stay out of the cache entry.
  */
-export function captureResponse(res: ServerResponse, ctx: OriginContext, streamTimeoutMs: number): Capture {
+export function captureResponse(
+  res: ServerResponse,
+  ctx: OriginContext,
+  streamTimeoutMs: number,
+  served?: () => { method: string; url: string },
+): Capture {
   const below = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
   const before = res.getHeaders();
   const chunks: Buffer[] = [];
@@ -46,22 +51,30 @@ export function captureResponse(res: ServerResponse, ctx: OriginContext, streamT
     fail = reject;
   });
 
-  const finish = (body: Uint8Array | null, headers: ResponseHeaders): void => {
+  const finish = (body: Uint8Array | null): ResponseHeaders => {
     state = body === null && !ctx.background ? 'through' : 'done';
     clearTimeout(timer);
     res.off('close', onClose);
     const policy = readResponsePolicy(res);
-    settle({ status: res.statusCode, headers, body, ...(policy && { policy }) });
+    const preset = presetHeaders(res, before);
+    const headers = takeHeaders(res, before);
+    settle({
+      status: res.statusCode,
+      headers,
+      body,
+      ...(policy && { policy }),
+      ...(preset && { preset }),
+      ...(served && { served: served() }),
+    });
+    return headers;
   };
   const streamThrough = (): void => {
     if (state !== 'buffering') return;
-    const captured = takeHeaders(res, before);
+    const captured = finish(null);
     if (ctx.background) {
-      finish(null, captured);
       res.emit('close'); // a background response has no client: tell the handler to stop
       return;
     }
-    finish(null, captured);
     const headers = ctx.finalizeHeaders(res.statusCode, captured);
     (below.writeHead as Variadic<ServerResponse>).call(res, res.statusCode, headers as OutgoingHttpHeaders);
     for (const chunk of chunks.splice(0)) (below.write as Variadic<boolean>).call(res, chunk);
@@ -109,7 +122,7 @@ export function captureResponse(res: ServerResponse, ctx: OriginContext, streamT
   res.end = function end(this: ServerResponse, ...args: unknown[]) {
     const [chunk, encoding] = args;
     if (state === 'buffering') {
-      if (take(chunk, encoding)) finish(concat(chunks, size), takeHeaders(this, before));
+      if (take(chunk, encoding)) finish(concat(chunks, size));
       else streamThrough();
     }
     if (state === 'through') return (below.end as Variadic<ServerResponse>).apply(this, args);
@@ -131,6 +144,20 @@ function takeHeaders(res: ServerResponse, before: OutgoingHttpHeaders): Response
     else res.setHeader(name, before[name]);
   }
   return headers;
+}
+
+/**
+ * The headers set before the capture began that the chain left as they were (read before
+ * `takeHeaders` puts `res` back): the request's own, never stored.
+ */
+function presetHeaders(res: ServerResponse, before: OutgoingHttpHeaders): ResponseHeaders | undefined {
+  let preset: ResponseHeaders | undefined;
+  for (const [name, value] of Object.entries(before)) {
+    if (value === undefined || !sameValue(value, res.getHeader(name))) continue;
+    preset ??= {};
+    preset[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return preset;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -5,8 +5,9 @@ import type { Request } from 'express';
  * Translates an Express request into the engine's `CacheRequest`.
  *
  * The host is the `Host` header; `X-Forwarded-Host` is used only when the app trusts the proxy
- * that sent it (`app.set('trust proxy', …)`), as Express's own `req.host` does. The URL is
- * `req.originalUrl`, so routers mounted on a path are keyed by the full URL.
+ * that sent it (`app.set('trust proxy', …)`), as Express's own `req.host` does. The URL is the
+ * one Express routes (`routedUrl`: mounted routers included, after any rewrite of `req.url` by
+ * a middleware before the cache), and `req.originalUrl` too when such a rewrite changed it.
  */
 export function toCacheRequest(
   req: Request,
@@ -15,10 +16,12 @@ export function toCacheRequest(
 ): CacheRequest {
   const headers = req.headers;
   const get = (name: string): string | undefined => joinHeader(headers[name]);
+  const url = routedUrl(req);
   return {
     method: req.method,
     host: requestHost(req),
-    url: req.originalUrl,
+    url,
+    ...(url === req.originalUrl ? {} : { requestedUrl: req.originalUrl }),
     // `X-Forwarded-Proto` counts only under `trust proxy`, as for the host.
     scheme: req.protocol,
     headers: get,
@@ -26,6 +29,18 @@ export function toCacheRequest(
     hasBody: hasRequestBody(get),
     route,
   };
+}
+
+/**
+ * The URL Express routes `req` by, in full: `req.baseUrl` (where the current router is mounted)
+ * plus `req.url` (the rest). It equals `req.originalUrl` unless a middleware rewrote `req.url`.
+ */
+export function routedUrl(req: Request): string {
+  const { baseUrl, url, originalUrl } = req;
+  if (baseUrl === '' || baseUrl === undefined) return url;
+  // A router mounted at the whole path (`/api` for `/api?x`) sees `req.url` as `/` (`/?x`).
+  if (url.startsWith('/') && originalUrl === baseUrl + url.slice(1)) return originalUrl;
+  return baseUrl + url;
 }
 
 /** `Host`, or the first `X-Forwarded-Host` when the app trusts the immediate peer (Express 5 `req.host` semantics). */

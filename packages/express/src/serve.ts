@@ -1,7 +1,7 @@
 import type { CacheAnswer, Origin, OriginContext, Policy, RouteCache } from '@routecache/core';
 import type { NextFunction, Request, Response } from 'express';
 import { type Capture, captureResponse, type ResponseWriter } from './capture';
-import { toCacheRequest } from './exchange';
+import { routedUrl, toCacheRequest } from './exchange';
 import { prepareOriginRequest } from './origin-request';
 import { readRefreshJob, refreshInBackground } from './refresh';
 import { sendAnswer } from './send-answer';
@@ -27,7 +27,10 @@ export function createServe(cache: RouteCache, streamTimeoutMs: number): Serve {
   const owner = {};
   const capture = (req: Request, res: Response, next: NextFunction, ctx: OriginContext): Capture => {
     prepareOriginRequest(req, res, ctx.url);
-    const running = captureResponse(res, ctx, streamTimeoutMs);
+    const running = captureResponse(res, ctx, streamTimeoutMs, () => ({
+      method: req.method,
+      url: routedUrl(req),
+    }));
     next();
     return running;
   };
