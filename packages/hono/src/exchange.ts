@@ -21,10 +21,12 @@ export function toCacheRequest(
   const headers = raw.headers;
   const method = raw.method;
   const get = (name: string): string | undefined => headers.get(name) ?? undefined;
+  const requestedUrl = requestedPath(c.req.path, pathAndQuery);
   return {
     method,
     host,
     url: pathAndQuery,
+    ...(requestedUrl === undefined ? {} : { requestedUrl }),
     scheme: raw.url.startsWith('https:') ? 'https' : 'http',
     headers: get,
     params,
@@ -35,6 +37,23 @@ export function toCacheRequest(
     hasBody: hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null),
     route,
   };
+}
+
+/**
+ * The path Hono routed by (`c.req.path`), when it is not the request's own: a middleware before
+ * the cache replaced `c.req.raw`, or the app routes by another path (`getPath`). The handler can
+ * read both, so both are keyed. Hono's path is the request's, percent-decoded.
+ */
+function requestedPath(routed: string, pathAndQuery: string): string | undefined {
+  const end = pathAndQuery.indexOf('?');
+  const path = end === -1 ? pathAndQuery : pathAndQuery.slice(0, end);
+  if (routed === path) return undefined;
+  try {
+    if (routed === decodeURI(path)) return undefined;
+  } catch {
+    // A malformed escape: Hono keeps such a path as it is.
+  }
+  return routed;
 }
 
 /**
@@ -105,7 +124,8 @@ function hasListValue(record: ResponseHeaders): boolean {
   return false;
 }
 
-function splitUrl(url: string): { origin: string; host: string; pathAndQuery: string } {
+/** Origin, host and path-and-query of an absolute URL, without parsing it. */
+export function splitUrl(url: string): { origin: string; host: string; pathAndQuery: string } {
   const hostStart = url.indexOf('//') + 2;
   let pathStart = url.indexOf('/', hostStart);
   if (pathStart === -1) pathStart = url.length;

@@ -3,28 +3,75 @@ import {
   type OriginContext,
   type OriginResponse,
   readBodyWithLimit,
+  type ResponseHeaders,
 } from '@routecache/core';
-import { toHeaderRecord, toHeaders } from './exchange';
+import type { Context } from 'hono';
+import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
+
+/**
+ * What a handler run saw before it started: the headers middleware before the cache had put on
+ * the context (`cors()`'s `Access-Control-Allow-Origin`), which are this request's, not the
+ * answer's. Read just before `next()`.
+ */
+export function readPresetHeaders(c: Context): ResponseHeaders {
+  return toHeaderRecord(c.res.headers);
+}
 
 /**
  * Reads the handler's `Response` for the core: buffered when it fits `maxBodyBytes`; otherwise
  * (or for an endless stream such as SSE) sent on through `send` with the core's final headers,
  * and reported with `body: null`. A background run never sends: it cancels the stream.
+ * Headers equal to `preset` are reported apart (never stored), and the method and URL of the
+ * request the handler answered (`c.req.raw`, which a later middleware may have replaced) go with it.
  */
 export async function readOriginResponse(
   res: Response,
   ctx: OriginContext,
   send: (res: Response) => void,
+  preset: ResponseHeaders,
+  answered: Request,
 ): Promise<OriginResponse> {
   const { status } = res;
-  const headers = toHeaderRecord(res.headers);
+  const { headers, kept } = splitPreset(toHeaderRecord(res.headers), preset);
+  const served = { method: answered.method, url: splitUrl(answered.url).pathAndQuery };
+  const base = { status, headers, served, ...(kept && { preset: kept }) };
   const passThrough = (stream: ReadableStream<Uint8Array>): OriginResponse => {
     if (ctx.background) void stream.cancel().catch(() => {});
-    else send(new Response(stream, { status, headers: toHeaders(ctx.finalizeHeaders(status, headers)) }));
-    return { status, headers, body: null };
+    else
+      send(
+        new Response(stream, {
+          status,
+          headers: toHeaders(withPreset(ctx.finalizeHeaders(status, headers), kept)),
+        }),
+      );
+    return { ...base, body: null };
   };
   if (res.body !== null && isEndlessStream(res.headers.get('content-type') ?? undefined))
     return passThrough(res.body);
   const read = await readBodyWithLimit(res.body, ctx.maxBodyBytes);
-  return read.complete ? { status, headers, body: read.body } : passThrough(read.stream);
+  return read.complete ? { ...base, body: read.body } : passThrough(read.stream);
+}
+
+/** `headers` without the ones still equal to what was preset, and those preset ones. */
+function splitPreset(
+  headers: ResponseHeaders,
+  preset: ResponseHeaders,
+): { headers: ResponseHeaders; kept: ResponseHeaders | undefined } {
+  let kept: ResponseHeaders | undefined;
+  for (const name in preset) {
+    const value = headers[name];
+    if (value === undefined || String(value) !== String(preset[name])) continue;
+    kept ??= {};
+    kept[name] = value;
+    delete headers[name];
+  }
+  return { headers, kept };
+}
+
+/** `headers` plus the preset ones it does not set itself: what the client gets. */
+export function withPreset(headers: ResponseHeaders, preset: ResponseHeaders | undefined): ResponseHeaders {
+  if (preset === undefined) return headers;
+  const all = { ...headers };
+  for (const name in preset) if (all[name] === undefined) all[name] = preset[name]!;
+  return all;
 }

@@ -1,14 +1,23 @@
-import { CONDITIONAL_REQUEST_HEADERS, type Origin } from '@routecache/core';
+import { CONDITIONAL_REQUEST_HEADERS, type Origin, type ResponseHeaders } from '@routecache/core';
 import type { Context, ExecutionContext } from 'hono';
-import { readOriginResponse } from './origin-response';
+import { readOriginResponse, readPresetHeaders } from './origin-response';
 
 /** What background refreshes re-dispatch through: a Hono app (`app.fetch`). */
 export interface RefreshApp {
   fetch(request: Request, env?: unknown, executionCtx?: ExecutionContext): Response | Promise<Response>;
 }
 
+/** What a refresh's handler run produced, as our middleware saw it. */
+interface RefreshCapture {
+  readonly res: Response;
+  /** The headers middleware before the cache had set (never stored). */
+  readonly preset: ResponseHeaders;
+  /** The request the handler answered (`c.req.raw`, which a later middleware may replace). */
+  readonly answered: Request;
+}
+
 /** Requests created by a refresh, mapped to the callback that receives the handler's response. */
-const refreshes = new WeakMap<Request, (res: Response) => void>();
+const refreshes = new WeakMap<Request, (captured: RefreshCapture) => void>();
 
 /**
  * When `c` is a refresh's re-dispatched request, runs the rest of the chain and hands the
@@ -19,7 +28,8 @@ const refreshes = new WeakMap<Request, (res: Response) => void>();
 export function runAsRefresh(c: Context, next: () => Promise<void>): Promise<void> | undefined {
   const capture = refreshes.get(c.req.raw);
   if (!capture) return undefined;
-  return next().then(() => capture(c.res));
+  const preset = readPresetHeaders(c);
+  return next().then(() => capture({ res: c.res, preset, answered: c.req.raw }));
 }
 
 /**
@@ -35,12 +45,14 @@ export function createRefresh(app: RefreshApp, c: Context): Origin {
     // It must fetch the full representation (RFC 9110 §13.1): the core names the headers to drop.
     for (const name of CONDITIONAL_REQUEST_HEADERS) headers.delete(name);
     const request = new Request(new URL(ctx.url, raw.url), { method: 'GET', headers });
-    let captured: Response | undefined;
-    refreshes.set(request, (res) => {
-      captured ??= res;
+    let captured: RefreshCapture | undefined;
+    refreshes.set(request, (seen) => {
+      captured ??= seen;
     });
     const returned = await app.fetch(request, env, executionCtx);
-    return readOriginResponse(captured ?? returned, ctx, () => {});
+    // Not captured: a middleware before ours answered; nothing of it can be told apart as preset.
+    const { res, preset, answered } = captured ?? { res: returned, preset: {}, answered: request };
+    return readOriginResponse(res, ctx, () => {}, preset, answered);
   };
 }
 

@@ -1,7 +1,7 @@
-import type { CacheAnswer, Policy, RouteCache } from '@routecache/core';
+import type { CacheAnswer, Policy, ResponseHeaders, RouteCache } from '@routecache/core';
 import type { Context, Next } from 'hono';
 import { rewriteRequestUrl, toCacheRequest, toResponse } from './exchange';
-import { readOriginResponse } from './origin-response';
+import { readOriginResponse, readPresetHeaders, withPreset } from './origin-response';
 import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
 
 /** Deleting this (absent) header only makes Hono prepare its response headers. */
@@ -28,6 +28,8 @@ export function respond(
   app: RefreshApp | undefined,
 ): Response | undefined | Promise<Response | undefined> {
   let handlerRan = false;
+  /** What middleware before the cache had set, read when the handler ran: kept on what is sent. */
+  let preset: ResponseHeaders | undefined;
   const replaceResponse = (res: Response): void => {
     // Clearing first stops Hono from merging the handler's headers back into ours.
     c.res = undefined;
@@ -35,9 +37,9 @@ export function respond(
   };
   const send = (answer: CacheAnswer): Response | undefined => {
     if (answer.sent) return undefined;
-    const res = toResponse(answer);
-    if (!handlerRan) return res;
-    replaceResponse(res);
+    // A hit goes back through the middleware before the cache, which sets its headers again.
+    if (!handlerRan) return toResponse(answer);
+    replaceResponse(toResponse({ ...answer, headers: withPreset(answer.headers, preset) }));
     return undefined;
   };
 
@@ -50,8 +52,9 @@ export function respond(
       // one of `new Response(string)` from `res.headers`, so it would be lost from the entry.
       c.header(NO_SUCH_HEADER, undefined);
       handlerRan = true;
+      preset = readPresetHeaders(c);
       await next();
-      return readOriginResponse(c.res, ctx, replaceResponse);
+      return readOriginResponse(c.res, ctx, replaceResponse, preset, c.req.raw);
     },
     {
       refresh: app ? createRefresh(app, c) : undefined,

@@ -198,19 +198,25 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     ],
   },
   {
-    name: 'does not let unkeyed headers (X-Forwarded-Host) change a cached body',
+    name: 'keys X-Forwarded-Host, so a forged host never reaches a clean request',
     steps: [
-      {
-        path: '/reflect-host',
-        headers: { 'x-forwarded-host': 'a.example' },
-        status: 200,
-        body: 'host=a.example run 1',
-      },
       {
         path: '/reflect-host',
         headers: { 'x-forwarded-host': 'evil.example' },
         status: 200,
-        body: 'host=a.example run 1',
+        body: 'host=evil.example run 1',
+      },
+      {
+        path: '/reflect-host',
+        status: 200,
+        body: 'host=- run 2',
+        expectHeaders: { 'cache-status': miss },
+      },
+      {
+        path: '/reflect-host',
+        headers: { 'x-forwarded-host': 'EVIL.example' },
+        status: 200,
+        body: 'host=evil.example run 1',
         expectHeaders: { 'cache-status': hit },
       },
     ],
