@@ -44,6 +44,7 @@ export {
   NEGATIVE_STATUS_CODES,
   normalizeTags,
   TRACKING_PARAMETERS,
+  withVary,
 } from './policy';
 export { hasRequestBody } from './request-body';
 export { type MethodRole, methodRole } from './request-method';
@@ -55,6 +56,7 @@ export {
   type StoreDecision,
   type StoreRefusal,
 } from './response-rules';
+export { routedUrl } from './routed-url';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';
 export { type TieredStore, type TieredStoreOptions, tieredStore } from './stores/tiered';
 export {

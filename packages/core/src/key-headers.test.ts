@@ -13,7 +13,11 @@ describe('readKeyHeaders', () => {
 
   it('lists the key headers a request carries, in list order, normalised', () => {
     expect(
-      read({ 'x-http-method-override': 'head', 'x-forwarded-host': ' Evil.Example ', 'x-original-url': '/Admin' }),
+      read({
+        'x-http-method-override': 'head',
+        'x-forwarded-host': ' Evil.Example ',
+        'x-original-url': '/Admin',
+      }),
     ).toEqual([
       ['x-forwarded-host', 'evil.example'],
       ['x-original-url', '/Admin'],
@@ -45,9 +49,9 @@ describe('readKeyHeaders', () => {
 
   it("keeps only Forwarded's host and proto, so per-client for/by do not split the key", () => {
     expect(normaliseKeyHeader('forwarded', 'for=192.0.2.1;by=203.0.113.1')).toBe('');
-    expect(normaliseKeyHeader('forwarded', 'for=192.0.2.1;Host="Evil.example";proto=HTTPS, for=x;host=b')).toBe(
-      'host=evil.example;proto=https;host=b',
-    );
+    expect(
+      normaliseKeyHeader('forwarded', 'for=192.0.2.1;Host="Evil.example";proto=HTTPS, for=x;host=b'),
+    ).toBe('host=evil.example;proto=https;host=b');
     expect(read({ forwarded: 'for=192.0.2.1' })).toEqual([]);
   });
 

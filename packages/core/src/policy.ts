@@ -449,3 +449,19 @@ function show(value: unknown): string {
   }
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
+
+/**
+ * `policy` keyed and varied on `names` too (lower-cased, appended when missing): for request
+ * headers that select the answer outside the policy's own `vary` (a framework routing on them, a
+ * `Vary` a route's responses taught the cache). Returns `policy` itself when it names them all.
+ */
+export function withVary(policy: Policy, names: readonly string[]): Policy {
+  let vary: string[] | undefined;
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (policy.vary.includes(lower) || vary?.includes(lower)) continue;
+    vary ??= [...policy.vary];
+    vary.push(lower);
+  }
+  return vary === undefined ? policy : Object.freeze({ ...policy, vary: Object.freeze(vary) });
+}

@@ -1,4 +1,4 @@
-import { type CacheRequest, hasRequestBody } from '@routecache/core';
+import { type CacheRequest, hasRequestBody, routedUrl } from '@routecache/core';
 import type { Request } from 'express';
 
 /**
@@ -6,7 +6,7 @@ import type { Request } from 'express';
  *
  * The host is the `Host` header; `X-Forwarded-Host` is used only when the app trusts the proxy
  * that sent it (`app.set('trust proxy', …)`), as Express's own `req.host` does. The URL is the
- * one Express routes (`routedUrl`: mounted routers included, after any rewrite of `req.url` by
+ * one Express routes (`expressRoutedUrl`: mounted routers included, after any rewrite of `req.url` by
  * a middleware before the cache), and `req.originalUrl` too when such a rewrite changed it.
  */
 export function toCacheRequest(
@@ -16,7 +16,7 @@ export function toCacheRequest(
 ): CacheRequest {
   const headers = req.headers;
   const get = (name: string): string | undefined => joinHeader(headers[name]);
-  const url = routedUrl(req);
+  const url = expressRoutedUrl(req);
   return {
     method: req.method,
     host: requestHost(req),
@@ -31,16 +31,9 @@ export function toCacheRequest(
   };
 }
 
-/**
- * The URL Express routes `req` by, in full: `req.baseUrl` (where the current router is mounted)
- * plus `req.url` (the rest). It equals `req.originalUrl` unless a middleware rewrote `req.url`.
- */
-export function routedUrl(req: Request): string {
-  const { baseUrl, url, originalUrl } = req;
-  if (baseUrl === '' || baseUrl === undefined) return url;
-  // A router mounted at the whole path (`/api` for `/api?x`) sees `req.url` as `/` (`/?x`).
-  if (url.startsWith('/') && originalUrl === baseUrl + url.slice(1)) return originalUrl;
-  return baseUrl + url;
+/** The URL Express routes `req` by, in full (mounted routers included; core `routedUrl`). */
+export function expressRoutedUrl(req: Request): string {
+  return routedUrl(req.baseUrl, req.url, req.originalUrl);
 }
 
 /** `Host`, or the first `X-Forwarded-Host` when the app trusts the immediate peer (Express 5 `req.host` semantics). */

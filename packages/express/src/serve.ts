@@ -1,7 +1,7 @@
 import type { CacheAnswer, Origin, OriginContext, Policy, RouteCache } from '@routecache/core';
 import type { NextFunction, Request, Response } from 'express';
 import { type Capture, captureResponse, type ResponseWriter } from './capture';
-import { routedUrl, toCacheRequest } from './exchange';
+import { expressRoutedUrl, toCacheRequest } from './exchange';
 import { prepareOriginRequest } from './origin-request';
 import { readRefreshJob, refreshInBackground } from './refresh';
 import { sendAnswer } from './send-answer';
@@ -29,7 +29,7 @@ export function createServe(cache: RouteCache, streamTimeoutMs: number): Serve {
     prepareOriginRequest(req, res, ctx.url);
     const running = captureResponse(res, ctx, streamTimeoutMs, () => ({
       method: req.method,
-      url: routedUrl(req),
+      url: expressRoutedUrl(req),
     }));
     next();
     return running;

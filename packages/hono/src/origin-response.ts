@@ -2,8 +2,8 @@ import {
   isEndlessStream,
   type OriginContext,
   type OriginResponse,
-  readBodyWithLimit,
   type ResponseHeaders,
+  readBodyWithLimit,
 } from '@routecache/core';
 import type { Context } from 'hono';
 import { splitUrl, toHeaderRecord, toHeaders } from './exchange';

@@ -8,7 +8,7 @@ import {
   type NestInterceptor,
   StreamableFile,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type {
   CacheAnswer,
   CacheRequest,
@@ -19,7 +19,7 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody } from '@routecache/core';
+import { hasRequestBody, routedUrl, withVary } from '@routecache/core';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
@@ -44,6 +44,11 @@ interface Exchange {
   readonly policy: Policy;
   /** Headers read off the response by the foreground run: those the engine drops are removed. */
   handlerHeaders?: ResponseHeaders;
+  /**
+   * What middleware before the cache had set on the response (`enableCors()`'s headers), read
+   * when the handler ran: never stored, left on the response.
+   */
+  preset?: ResponseHeaders;
   /** A body the foreground run streamed through (too large, or a stream): Nest sends it. */
   streamed?: { value: unknown };
 }
@@ -61,6 +66,11 @@ interface Exchange {
 export class RouteCacheInterceptor implements NestInterceptor {
   protected readonly logger: Logger = new Logger('RouteCache');
   private readonly warned = new WeakSet<Function>();
+  /** The app's settings (`enableVersioning()`): injected as a property, so subclasses keep their constructor. */
+  @Inject(ApplicationConfig) protected readonly applicationConfig?: ApplicationConfig;
+  /** Each route policy keyed and varied on the request header Nest picks versions by. */
+  private readonly versioned = new WeakMap<Policy, Policy>();
+  private warnedCustomVersioning = false;
 
   constructor(
     @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
@@ -81,9 +91,36 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return result instanceof Promise ? from(result) : of(result);
   }
 
-  /** The route's policy: its method's `@CachePolicy()`, else its controller's; none passes it through. */
+  /**
+   * The route's policy: its method's `@CachePolicy()`, else its controller's; none passes it
+   * through. Under header or media-type versioning, the header Nest selects the handler by
+   * (`x-api-version`, `Accept`) is keyed and varied on too: each version gets its own entry.
+   */
   protected getPolicy(context: ExecutionContext): Policy | undefined {
-    return this.explorer.policyOf(context.getHandler(), context.getClass());
+    const policy = this.explorer.policyOf(context.getHandler(), context.getClass());
+    const header = policy && this.versionHeader();
+    if (!policy || header === undefined) return policy;
+    let keyed = this.versioned.get(policy);
+    if (keyed === undefined) {
+      keyed = withVary(policy, [header]);
+      this.versioned.set(policy, keyed);
+    }
+    return keyed;
+  }
+
+  /** The request header `enableVersioning()` routes by, if any (VersioningType HEADER = 1, MEDIA_TYPE = 2). */
+  private versionHeader(): string | undefined {
+    const versioning = this.applicationConfig?.getVersioning();
+    if (versioning === undefined) return undefined;
+    if (versioning.type === 1) return versioning.header;
+    if (versioning.type === 2) return 'accept';
+    if (versioning.type === 3 && !this.warnedCustomVersioning) {
+      this.warnedCustomVersioning = true;
+      this.logger.warn(
+        'Custom versioning: routecache cannot tell which request headers the extractor reads; add them to the vary of every cached versioned route, or each version may be served from one entry.',
+      );
+    }
+    return undefined;
   }
 
   /**
@@ -111,6 +148,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const req = context.getArgByIndex<PlatformRequest>(0);
     const headers = req.raw?.headers ?? req.headers;
     const routePath = typeof req.route?.path === 'string' ? req.route.path : req.routeOptions?.url;
+    const url = servedUrl(req);
     const get = (name: string): string | undefined => {
       const value = headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
@@ -118,7 +156,9 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return {
       method: req.method,
       host: String(headers.host ?? ''),
-      url: req.originalUrl ?? req.url,
+      // The URL Nest routed (after a rewrite by middleware before it), and the client's when it differs.
+      url,
+      ...(req.originalUrl === undefined || req.originalUrl === url ? {} : { requestedUrl: req.originalUrl }),
       // Express `req.protocol` / Fastify `request.protocol`: proxy headers only when trusted.
       scheme: req.protocol,
       headers: get,
@@ -182,11 +222,12 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const { req, res, route } = exchange;
     const { background } = ctx;
     if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
+    const preset = background ? undefined : presetHeaders(readHeaders(res), route);
     // Detached from the response, a run sees the status and headers Nest sets before handlers.
     const readHead = (): ResponseHead =>
       background
         ? staticResponseHead(route, exchange.request.method)
-        : { status: res.statusCode, headers: readHeaders(res) };
+        : { status: res.statusCode, headers: withoutPreset(readHeaders(res), preset) };
     let value: unknown;
     try {
       value = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -201,7 +242,11 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const head = readHead();
     if (!background) exchange.handlerHeaders = head.headers;
     const result = await readHandlerResult(value, head, route, this.platform(), ctx.maxBodyBytes);
-    if (result.buffered) return result.response;
+    if (result.buffered) {
+      // The request as the handler answered it: a later interceptor may have changed it.
+      const served = { method: req.method, url: servedUrl(req) };
+      return { ...result.response, served, ...(preset && { preset }) };
+    }
     return this.streamThrough(exchange, ctx, result.status, result.headers, result.value);
   }
 
@@ -225,4 +270,33 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return { status, headers, body: null };
   }
+}
+
+/** The URL Nest routed `req` by: Fastify's `request.url`, Express's mount path plus `req.url`. */
+function servedUrl(req: PlatformRequest): string {
+  return req.raw ? req.url : routedUrl(req.baseUrl, req.url, req.originalUrl);
+}
+
+/**
+ * The headers on the response before the handler ran that middleware set: all of them but
+ * the route's own `@Header()`s, which Nest sets before interceptors and which are its answer.
+ */
+function presetHeaders(headers: ResponseHeaders, route: RouteMetadata): ResponseHeaders | undefined {
+  let preset: ResponseHeaders | undefined;
+  for (const name in headers) {
+    if (route.headers.some((header) => header.name === name)) continue;
+    preset ??= {};
+    preset[name] = headers[name]!;
+  }
+  return preset;
+}
+
+/** `headers` without those still equal to what was preset. */
+function withoutPreset(headers: ResponseHeaders, preset: ResponseHeaders | undefined): ResponseHeaders {
+  if (preset === undefined) return headers;
+  for (const name in preset) {
+    const value = headers[name];
+    if (value !== undefined && String(value) === String(preset[name])) delete headers[name];
+  }
+  return headers;
 }

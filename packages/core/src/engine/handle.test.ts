@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildCacheKey } from '../key';
 import { definePolicy } from '../policy';
 import { memoryStore } from '../stores/memory';
-import type { CacheEntry, Store } from '../types';
+import type { CacheEntry, ResponseHeaders, Store } from '../types';
 import { bodyText, fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';
 
 const publicPolicy = definePolicy({ maxAge: 60, tags: ['products'] });
@@ -196,7 +196,11 @@ describe('handle', () => {
       expect(bodyText(clean)).toBe('body 4');
       expect(origin.calls).toHaveLength(4);
       // The attacker's own variant is still shared with equal (normalised) values.
-      const again = await cache.handle(headers({ 'x-forwarded-host': ' EVIL.example ' }), publicPolicy, origin);
+      const again = await cache.handle(
+        headers({ 'x-forwarded-host': ' EVIL.example ' }),
+        publicPolicy,
+        origin,
+      );
       expect(bodyText(again)).toBe('body 1');
       // What names the client (X-Forwarded-For, Forwarded's for/by) is not keyed: sharing goes on.
       const client = await cache.handle(
@@ -212,7 +216,11 @@ describe('handle', () => {
       const { cache } = setupCache({ keyHeaders: ['x-tenant'] });
       const origin = fakeOrigin();
       await cache.handle(makeRequest('/p', { headers: { 'x-tenant': 'a' } }), publicPolicy, origin);
-      const other = await cache.handle(makeRequest('/p', { headers: { 'x-tenant': 'b' } }), publicPolicy, origin);
+      const other = await cache.handle(
+        makeRequest('/p', { headers: { 'x-tenant': 'b' } }),
+        publicPolicy,
+        origin,
+      );
       expect(bodyText(other)).toBe('body 2');
       const forwarded = await cache.handle(
         makeRequest('/p', { headers: { 'x-tenant': 'a', 'x-forwarded-host': 'evil.example' } }),
@@ -227,9 +235,9 @@ describe('handle', () => {
       const origin = fakeOrigin();
       await cache.handle(makeRequest('/b', { requestedUrl: '/a' }), publicPolicy, origin);
       expect(bodyText(await cache.handle(makeRequest('/b'), publicPolicy, origin))).toBe('body 2');
-      expect(bodyText(await cache.handle(makeRequest('/b', { requestedUrl: '/a' }), publicPolicy, origin))).toBe(
-        'body 1',
-      );
+      expect(
+        bodyText(await cache.handle(makeRequest('/b', { requestedUrl: '/a' }), publicPolicy, origin)),
+      ).toBe('body 1');
     });
 
     it('keys private entries by identity and stores nothing without one', async () => {
@@ -340,7 +348,9 @@ describe('handle', () => {
       }
       expect(cache.stats().routes['GET /p']).toMatchObject({ bypass: 3, misses: 0, stored: 0 });
       const clean = fakeOrigin(() => ({ ...textResponse('clean'), served: { method: 'GET', url: '/p' } }));
-      expect(header(await cache.handle(makeRequest('/p'), publicPolicy, clean), 'cache-status')).toMatch(/stored/);
+      expect(header(await cache.handle(makeRequest('/p'), publicPolicy, clean), 'cache-status')).toMatch(
+        /stored/,
+      );
       expect(bodyText(await cache.handle(makeRequest('/p'), publicPolicy, clean))).toBe('clean');
     });
 
@@ -348,7 +358,9 @@ describe('handle', () => {
       const { cache } = setupCache();
       const origin = fakeOrigin((_ctx, n) => ({
         ...textResponse(`body ${n}`),
-        preset: n === 1 ? { 'set-cookie': ['sid=1'] } : { 'access-control-allow-origin': 'https://a.example' },
+        preset: (n === 1
+          ? { 'set-cookie': ['sid=1'] }
+          : { 'access-control-allow-origin': 'https://a.example' }) as ResponseHeaders,
       }));
       const first = await cache.handle(makeRequest('/p'), publicPolicy, origin);
       expect(header(first, 'cache-status')).not.toMatch(/stored/);

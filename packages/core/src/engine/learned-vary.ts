@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { parseRequestUrl } from '../key';
+import { withVary } from '../policy';
 import type { CacheRequest, Logger, Policy } from '../types';
 
 /** Routes remembered per policy, and request headers learned per route: both bounded. */
@@ -49,9 +50,8 @@ export function createLearnedVary(logger: Logger): LearnedVary {
         byPolicy.set(base, routes);
       }
       const current = routes.get(route) ?? base;
-      const vary = [...current.vary];
-      for (const name of names) if (!vary.includes(name)) vary.push(name);
-      if (vary.length - base.vary.length > MAX_LEARNED_HEADERS) {
+      const derived = withVary(current, names);
+      if (derived.vary.length - base.vary.length > MAX_LEARNED_HEADERS) {
         const label = `${route} ${names.join(',')}`;
         if (warned.has(label)) return;
         warned.set(label, true);
@@ -61,13 +61,12 @@ export function createLearnedVary(logger: Logger): LearnedVary {
         );
         return;
       }
-      const derived: Policy = Object.freeze({ ...current, vary: Object.freeze(vary) });
       baseOf.set(derived, base);
       routes.set(route, derived);
       learnedAny = true;
       logger.debug?.('routecache: keying a route by the headers its responses vary on', {
         route,
-        vary: vary.slice(base.vary.length),
+        vary: derived.vary.slice(base.vary.length),
       });
     },
   };

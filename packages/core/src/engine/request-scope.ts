@@ -94,7 +94,18 @@ export function resolveRequestScope(
     ) {
       // Without vary and identity the key depends on the host and URL alone: kept on the URL memo.
       if (parsed.keyHost !== host || parsed.keyHttps !== https || parsed.key === undefined) {
-        parsed.key = buildKey(namespace, https, host, path, query, [], undefined, keyHeaders, undefined, memo);
+        parsed.key = buildKey(
+          namespace,
+          https,
+          host,
+          path,
+          query,
+          [],
+          undefined,
+          keyHeaders,
+          undefined,
+          memo,
+        );
         parsed.keyHost = host;
         parsed.keyHttps = https;
       }

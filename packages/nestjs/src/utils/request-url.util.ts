@@ -3,6 +3,8 @@ export interface PlatformRequest {
   method: string;
   url: string;
   originalUrl?: string;
+  /** Express: where the router that matched is mounted (`''` at the app's root). */
+  baseUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string>;
   query?: unknown;
