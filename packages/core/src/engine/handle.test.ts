@@ -421,7 +421,7 @@ describe('handle', () => {
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const origin = fakeOrigin(async (ctx, n) => {
+      const origin = fakeOrigin(async (_ctx, n) => {
         await gate;
         return textResponse(`x${n}`, 200, { vary: 'Accept-Encoding' });
       });
