@@ -25,7 +25,9 @@ import { describe, expect, it } from 'vitest';
  * Routes (all GET, HEAD answered by the framework as usual):
  * - `/reflect` public: JSON `{ method, url, headers }` where `url` is the path and query the
  *   handler sees and `headers` every header of `REFLECTED_HEADERS` it received (absent ones left out).
- * - `/page` public: text `page`. `/admin` public: text `admin`.
+ * - `/page` public: text `page`; `/admin` public: text `admin`. Like most handlers, they answer
+ *   what they see: an empty body when the request's method is HEAD, and `<name> at <path>` when
+ *   the request's URL (as the handler reads it) has another path than their own.
  * - `/account` private, `identify` = the `x-user` header: text `account of <x-user>`.
  * - `/assets/*` public: text `asset`.
  * - `/body` public: text `body=<the request body as text>`.
@@ -86,11 +88,13 @@ const EVIL = 'evil.example';
 
 function attackCases(): AttackCase[] {
   const cases: AttackCase[] = [];
-  const clean = (path: string, body: string | RegExp, status = 200) => (second: Received) => {
-    expect(second.status, `${path} status`).toBe(status);
-    if (typeof body === 'string') expect(second.body).toBe(body);
-    else expect(second.body).toMatch(body);
-  };
+  const clean =
+    (path: string, body: string | RegExp, status = 200) =>
+    (second: Received) => {
+      expect(second.status, `${path} status`).toBe(status);
+      if (typeof body === 'string') expect(second.body).toBe(body);
+      else expect(second.body).toMatch(body);
+    };
   const noEvil = (second: Received) => {
     expect(second.status).toBe(200);
     expect(second.body).not.toContain('evil');
