@@ -273,7 +273,8 @@ export function adversarialSuite(name: string, getBase: () => string): void {
     for (const testCase of attackCases()) {
       it(testCase.name, async () => {
         const base = getBase();
-        await send(base, testCase.first);
+        // An attack the server refuses outright (a connection closed on a too-large header) is fine.
+        await send(base, testCase.first).catch(() => undefined);
         // Twice: the clean request's own first answer, then what the cache keeps for it.
         const second = await send(base, testCase.then);
         testCase.expect(second);
@@ -291,7 +292,7 @@ export function send(base: string, sent: Sent): Promise<Received> {
     const headers: Record<string, string> = { ...sent.headers };
     if (sent.body !== undefined) headers['content-length'] = String(Buffer.byteLength(sent.body));
     const req = request(
-      { host: url.hostname, port: url.port, path: sent.path, method: 'GET', headers },
+      { host: url.hostname, port: url.port, path: sent.path, method: 'GET', headers, agent: false },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
