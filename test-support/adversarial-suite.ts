@@ -14,8 +14,10 @@ import { describe, expect, it } from 'vitest';
 /**
  * What the app under test must do, in this order:
  *
- * 1. Before the cache: when `x-test-rewrite-before` is present, rewrite the request's path to its
- *    value (Express `req.url`, Nest an Express/Fastify middleware, Hono a new `c.req.raw`).
+ * 1. Before the cache: CORS for the one allowed origin `https://good.example` (the framework's
+ *    own `cors()` where it has one: `Access-Control-Allow-Origin` set before the handler runs);
+ *    and when `x-test-rewrite-before` is present, rewrite the request's path to its value
+ *    (Express `req.url`, Nest an Express middleware or Fastify's `rewriteUrl`, Hono a new `c.req.raw`).
  * 2. The cache, with the routes below (public routes `maxAge: 60`).
  * 3. After the cache (Express/Hono middleware; Nest an interceptor after routecache's): when
  *    `x-original-url`, `x-rewrite-url` or `x-test-rewrite-after` is present, rewrite the path to
@@ -31,6 +33,9 @@ import { describe, expect, it } from 'vitest';
  * - `/account` private, `identify` = the `x-user` header: text `account of <x-user>`.
  * - `/assets/*` public: text `asset`.
  * - `/body` public: text `body=<the request body as text>`.
+ * - `/varied` public: sets `Vary: X-Variant` (a header its policy does not name) and answers
+ *   text `variant <x-variant> run <n>`, `n` counting its runs; after a short wait (20 ms), so that
+ *   concurrent requests overlap.
  * - `/cpdos` public: 431 when `x-big` is longer than 1000 characters, 400 when `x-bad` is present,
  *   a thrown error (500) when `x-crash` is present; else text `cpdos ok`.
  */
@@ -233,6 +238,28 @@ function attackCases(): AttackCase[] {
     expect: clean('/account', 'account of bob'),
   });
 
+  // Headers a middleware before the cache sets per request (CORS) are the request's, never the entry's.
+  for (const origin of ['https://evil.example', undefined]) {
+    cases.push({
+      name: `an allowed origin's CORS header never reaches ${origin ? 'another origin' : 'a request without Origin'}`,
+      first: { path: '/page?case=cors', headers: { origin: 'https://good.example' } },
+      then: { path: '/page?case=cors', headers: origin ? { origin } : {} },
+      expect: (second) => {
+        clean('/page', 'page')(second);
+        expect(second.headers['access-control-allow-origin']).toBeUndefined();
+      },
+    });
+  }
+  cases.push({
+    name: 'the allowed origin still gets its CORS header on a hit',
+    first: { path: '/page?case=cors-hit', headers: { origin: 'https://evil.example' } },
+    then: { path: '/page?case=cors-hit', headers: { origin: 'https://good.example' } },
+    expect: (second) => {
+      clean('/page', 'page')(second);
+      expect(second.headers['access-control-allow-origin']).toBe('https://good.example');
+    },
+  });
+
   // CPDoS: an error caused by a request header is never stored for the clean request.
   cases.push({
     name: 'an oversized header answered 431 is never stored (HHO)',
@@ -270,6 +297,24 @@ function attackCases(): AttackCase[] {
 /** Registers the adversarial cases against the app at `getBase()` (`http://127.0.0.1:<port>`). */
 export function adversarialSuite(name: string, getBase: () => string): void {
   describe(`adversarial requests on ${name}`, () => {
+    it('runs a varied route once per variant for a cold burst, and answers each request its own variant', async () => {
+      const base = getBase();
+      const variants = Array.from({ length: 30 }, (_, i) => ['a', 'b', 'c'][i % 3]!);
+      const answers = await Promise.all(
+        variants.map((variant) => send(base, { path: '/varied', headers: { 'x-variant': variant } })),
+      );
+      const runs = new Set<string>();
+      answers.forEach((answer, i) => {
+        expect(answer.status).toBe(200);
+        const match = /^variant (\w+) run (\d+)$/.exec(answer.body);
+        expect(match?.[1]).toBe(variants[i]);
+        runs.add(match![2]!);
+      });
+      expect(runs.size).toBe(3);
+      const again = await send(base, { path: '/varied', headers: { 'x-variant': 'b' } });
+      expect(again.headers['cache-status']).toMatch(/hit/);
+    });
+
     for (const testCase of attackCases()) {
       it(testCase.name, async () => {
         const base = getBase();

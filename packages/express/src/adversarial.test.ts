@@ -23,7 +23,12 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
         'GET /cpdos': { maxAge: 60 },
       },
     });
-    app.use((req: Request, _res: Response, next: NextFunction) => {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      // CORS as the cors package does it: the allowed origin's header before the handler.
+      if (req.headers.origin === 'https://good.example') {
+        res.setHeader('Access-Control-Allow-Origin', 'https://good.example');
+        res.setHeader('Vary', 'Origin');
+      }
       const target = req.headers['x-test-rewrite-before'];
       if (typeof target === 'string') req.url = target;
       next();
@@ -63,6 +68,11 @@ describe.each(EXPRESS_VERSIONS)('$name', ({ express }) => {
         body += chunk;
       });
       req.on('end', () => void res.send(`body=${body}`));
+    });
+    let variedRuns = 0;
+    app.get('/varied', rc.policy({ maxAge: 60 }), (req, res) => {
+      const run = ++variedRuns;
+      setTimeout(() => res.set('Vary', 'X-Variant').send(`variant ${req.get('x-variant')} run ${run}`), 20);
     });
     app.get('/cpdos', (req, res) => {
       if ((req.get('x-big') ?? '').length > 1000) return void res.status(431).send('too large');

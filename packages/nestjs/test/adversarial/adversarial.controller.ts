@@ -3,6 +3,7 @@ import {
   Controller,
   type ExecutionContext,
   Get,
+  Header,
   HttpException,
   Injectable,
   type NestInterceptor,
@@ -105,6 +106,17 @@ export class AdversarialController {
   @CachePolicy({ maxAge: 60 })
   body(@Req() req: AnyRequest & { body?: unknown }): string {
     return `body=${typeof req.body === 'string' ? req.body : ''}`;
+  }
+
+  private variedRuns = 0;
+
+  @Get('varied')
+  @CachePolicy({ maxAge: 60 })
+  @Header('Vary', 'X-Variant')
+  async varied(@Req() req: AnyRequest): Promise<string> {
+    const run = ++this.variedRuns;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return `variant ${header(req, 'x-variant')} run ${run}`;
   }
 
   @Get('cpdos')

@@ -37,6 +37,7 @@ describe.each(PLATFORMS)('NestJS on %s', (platform) => {
       });
     }
     const app = await NestFactory.create(AdversarialModule, adapter, { logger: false, abortOnError: false });
+    app.enableCors({ origin: ['https://good.example'] });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     close = () => app.close();
