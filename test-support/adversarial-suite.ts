@@ -84,7 +84,7 @@ interface AttackCase {
   /** The request of whoever goes first (the attacker; for deception, the victim). */
   first: Sent;
   /** The request of whoever comes second, without the first one's input. */
-  then: Sent;
+  next: Sent;
   /** What the second request must get. */
   expect: (second: Received) => void;
 }
@@ -118,7 +118,7 @@ function attackCases(): AttackCase[] {
     cases.push({
       name: `a ${name} reflected by the handler reaches no other request`,
       first: { path: '/reflect?case=reflect', headers: { [name]: value } },
-      then: { path: '/reflect?case=reflect' },
+      next: { path: '/reflect?case=reflect' },
       expect: (second) => {
         noEvil(second);
         expect(JSON.parse(second.body)).toEqual({
@@ -132,7 +132,7 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'X-Forwarded-For is not keyed (it names the client): clean requests keep sharing one entry',
     first: { path: '/page?case=xff', headers: { 'x-forwarded-for': '192.0.2.1' } },
-    then: { path: '/page?case=xff', headers: { 'x-forwarded-for': '192.0.2.2' } },
+    next: { path: '/page?case=xff', headers: { 'x-forwarded-for': '192.0.2.2' } },
     expect: (second) => {
       clean('/page', 'page')(second);
       expect(second.headers['cache-status']).toMatch(/hit/);
@@ -144,7 +144,7 @@ function attackCases(): AttackCase[] {
     cases.push({
       name: `${name} honoured after the cache never stores another page under the URL`,
       first: { path: `/page?case=${name}`, headers: { [name]: '/admin' } },
-      then: { path: `/page?case=${name}` },
+      next: { path: `/page?case=${name}` },
       expect: clean('/page', 'page'),
     });
   }
@@ -152,20 +152,20 @@ function attackCases(): AttackCase[] {
     cases.push({
       name: `${name}: HEAD honoured after the cache never stores an empty body for GET`,
       first: { path: `/page?case=${name}`, headers: { [name]: 'HEAD' } },
-      then: { path: `/page?case=${name}` },
+      next: { path: `/page?case=${name}` },
       expect: clean('/page', 'page'),
     });
   }
   cases.push({
     name: 'a rewrite before the cache on an unkeyed header never stores its page under the requested URL',
     first: { path: '/page?case=before', headers: { 'x-test-rewrite-before': '/admin' } },
-    then: { path: '/page?case=before' },
+    next: { path: '/page?case=before' },
     expect: clean('/page', 'page'),
   });
   cases.push({
     name: 'a rewrite before the cache on an unkeyed header never serves the requested page for the target URL',
     first: { path: '/admin?case=before', headers: { 'x-test-rewrite-before': '/page' } },
-    then: { path: '/admin?case=before' },
+    next: { path: '/admin?case=before' },
     expect: clean('/admin', 'admin'),
   });
 
@@ -173,7 +173,7 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'a GET with a body never answers a GET without one',
     first: { path: '/body?case=fat', body: 'evil' },
-    then: { path: '/body?case=fat' },
+    next: { path: '/body?case=fat' },
     expect: clean('/body', 'body='),
   });
 
@@ -181,13 +181,13 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'a ";" in the query never cloaks a parameter',
     first: { path: '/reflect?case=semi&id=1;x=evil' },
-    then: { path: '/reflect?case=semi&id=1' },
+    next: { path: '/reflect?case=semi&id=1' },
     expect: noEvil,
   });
   cases.push({
     name: 'repeated parameters keep their order and never share an entry with another order',
     first: { path: '/reflect?case=dup&id=1&id=evil' },
-    then: { path: '/reflect?case=dup&id=evil&id=1' },
+    next: { path: '/reflect?case=dup&id=evil&id=1' },
     expect: (second) => {
       // What the handler saw is what the client sent: an app listing items in the requested order.
       expect(JSON.parse(second.body).url).toBe('/reflect?case=dup&id=evil&id=1');
@@ -196,7 +196,7 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'an encoded & or = never splits into another parameter set',
     first: { path: '/reflect?case=enc&id=1%26x%3Devil' },
-    then: { path: '/reflect?case=enc&id=1&x=evil' },
+    next: { path: '/reflect?case=enc&id=1&x=evil' },
     expect: (second) => {
       expect(JSON.parse(second.body).url).toMatch(/^\/reflect\?case=enc&id=1&x=evil$/);
     },
@@ -204,7 +204,7 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'a tracking parameter the app would read never reaches its answer',
     first: { path: '/reflect?case=utm&id=1&utm_source=evil&fbclid=evil' },
-    then: { path: '/reflect?case=utm&id=1' },
+    next: { path: '/reflect?case=utm&id=1' },
     expect: (second) => {
       noEvil(second);
       expect(JSON.parse(second.body).url).toBe('/reflect?case=utm&id=1');
@@ -227,14 +227,14 @@ function attackCases(): AttackCase[] {
     cases.push({
       name: `deception through ${path} never serves a private answer to another visitor`,
       first: { path, headers: { 'x-user': 'alice' } },
-      then: { path },
+      next: { path },
       expect: (second) => expect(second.body).not.toContain('alice'),
     });
   }
   cases.push({
     name: 'the private route itself keeps its answer to its user',
     first: { path: '/account', headers: { 'x-user': 'alice' } },
-    then: { path: '/account', headers: { 'x-user': 'bob' } },
+    next: { path: '/account', headers: { 'x-user': 'bob' } },
     expect: clean('/account', 'account of bob'),
   });
 
@@ -243,7 +243,7 @@ function attackCases(): AttackCase[] {
     cases.push({
       name: `an allowed origin's CORS header never reaches ${origin ? 'another origin' : 'a request without Origin'}`,
       first: { path: '/page?case=cors', headers: { origin: 'https://good.example' } },
-      then: { path: '/page?case=cors', headers: origin ? { origin } : {} },
+      next: { path: '/page?case=cors', headers: origin ? { origin } : {} },
       expect: (second) => {
         clean('/page', 'page')(second);
         expect(second.headers['access-control-allow-origin']).toBeUndefined();
@@ -253,7 +253,7 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'the allowed origin still gets its CORS header on a hit',
     first: { path: '/page?case=cors-hit', headers: { origin: 'https://evil.example' } },
-    then: { path: '/page?case=cors-hit', headers: { origin: 'https://good.example' } },
+    next: { path: '/page?case=cors-hit', headers: { origin: 'https://good.example' } },
     expect: (second) => {
       clean('/page', 'page')(second);
       expect(second.headers['access-control-allow-origin']).toBe('https://good.example');
@@ -264,31 +264,31 @@ function attackCases(): AttackCase[] {
   cases.push({
     name: 'an oversized header answered 431 is never stored (HHO)',
     first: { path: '/cpdos?case=big', headers: { 'x-big': 'x'.repeat(2000) } },
-    then: { path: '/cpdos?case=big' },
+    next: { path: '/cpdos?case=big' },
     expect: clean('/cpdos', 'cpdos ok'),
   });
   cases.push({
     name: 'a malformed header answered 400 is never stored (HMC)',
     first: { path: '/cpdos?case=bad', headers: { 'x-bad': '%%%' } },
-    then: { path: '/cpdos?case=bad' },
+    next: { path: '/cpdos?case=bad' },
     expect: clean('/cpdos', 'cpdos ok'),
   });
   cases.push({
     name: 'a header that makes the handler throw (500) is never stored',
     first: { path: '/cpdos?case=crash', headers: { 'x-crash': '1' } },
-    then: { path: '/cpdos?case=crash' },
+    next: { path: '/cpdos?case=crash' },
     expect: clean('/cpdos', 'cpdos ok'),
   });
   cases.push({
     name: 'a header too large for the server itself (431 before the app) is never stored',
     first: { path: '/cpdos?case=huge', headers: { 'x-huge': 'x'.repeat(20_000) } },
-    then: { path: '/cpdos?case=huge' },
+    next: { path: '/cpdos?case=huge' },
     expect: clean('/cpdos', 'cpdos ok'),
   });
   cases.push({
     name: 'an X-HTTP-Method-Override: DELETE never turns the clean GET into an error',
     first: { path: '/page?case=delete', headers: { 'x-http-method-override': 'DELETE' } },
-    then: { path: '/page?case=delete' },
+    next: { path: '/page?case=delete' },
     expect: clean('/page', 'page'),
   });
   return cases;
@@ -321,9 +321,9 @@ export function adversarialSuite(name: string, getBase: () => string): void {
         // An attack the server refuses outright (a connection closed on a too-large header) is fine.
         await send(base, testCase.first).catch(() => undefined);
         // Twice: the clean request's own first answer, then what the cache keeps for it.
-        const second = await send(base, testCase.then);
+        const second = await send(base, testCase.next);
         testCase.expect(second);
-        const third = await send(base, testCase.then);
+        const third = await send(base, testCase.next);
         testCase.expect(third);
       });
     }
