@@ -10,6 +10,7 @@
  */
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { METHOD_OVERRIDE_HEADERS, REFLECTED_HEADERS, REWRITE_HEADERS } from './adversarial-app-spec';
 
 /**
  * What the app under test must do, in this order:
@@ -41,31 +42,7 @@ import { describe, expect, it } from 'vitest';
  */
 export const ADVERSARIAL_APP = 'see the comment above';
 
-/** Headers `/reflect` echoes: the ones apps read to build URLs or pick the method. */
-export const REFLECTED_HEADERS: readonly string[] = [
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-forwarded-scheme',
-  'x-forwarded-port',
-  'x-forwarded-prefix',
-  'x-forwarded-server',
-  'x-host',
-  'x-original-host',
-  'x-original-url',
-  'x-rewrite-url',
-  'x-http-method-override',
-  'x-http-method',
-  'x-method-override',
-  'forwarded',
-];
-
-/** The override headers the app's after-cache middleware honours. */
-export const REWRITE_HEADERS: readonly string[] = ['x-original-url', 'x-rewrite-url', 'x-test-rewrite-after'];
-export const METHOD_OVERRIDE_HEADERS: readonly string[] = [
-  'x-http-method-override',
-  'x-http-method',
-  'x-method-override',
-];
+export { METHOD_OVERRIDE_HEADERS, REFLECTED_HEADERS, REWRITE_HEADERS } from './adversarial-app-spec';
 
 interface Sent {
   path: string;

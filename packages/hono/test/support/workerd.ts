@@ -34,3 +34,17 @@ export async function startWorkerd(entry: string): Promise<Workerd> {
     dispose: () => mf.dispose(),
   };
 }
+
+/** Bundles `entry` and serves it from workerd on a free loopback port, for real HTTP clients. */
+export async function serveWorkerd(entry: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  const { code } = await bundleForEdge(entry);
+  const mf = new Miniflare({
+    modules: true,
+    script: code,
+    compatibilityDate: '2026-07-01',
+    host: '127.0.0.1',
+    port: 0,
+  });
+  const url = await mf.ready;
+  return { url: url.origin, dispose: () => mf.dispose() };
+}

@@ -15,7 +15,7 @@ import {
   METHOD_OVERRIDE_HEADERS,
   REFLECTED_HEADERS,
   REWRITE_HEADERS,
-} from '../../../../test-support/adversarial-suite';
+} from '../../../../test-support/adversarial-app-spec';
 import { CachePolicy } from '../../src';
 
 /** Express's `req` or Fastify's `request`, as far as these handlers read them. */
