@@ -14,6 +14,7 @@ export const meta = {
   cached: true,
   target: { ratio: 0.97 },
   peers: ['express-apicache'],
+  compare: ['express-l1-hit-no-key-headers'],
 };
 
 export async function start({ port }) {

@@ -13,7 +13,7 @@ export const meta = {
   expectHeaders: { 'cache-status': /hit/, etag: /"/ },
   cached: true,
   target: { ratio: 0.95 },
-  compare: ['hono-floor-middleware'],
+  compare: ['hono-floor-middleware', 'hono-l1-hit-no-key-headers'],
 };
 
 export async function start({ port }) {

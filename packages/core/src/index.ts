@@ -35,7 +35,13 @@ export {
   MAX_KEY_LENGTH,
   parseRequestUrl,
 } from './key';
-export { DEFAULT_KEY_HEADERS, type KeyHeaderValues, normaliseKeyHeader, readKeyHeaders } from './key-headers';
+export {
+  DEFAULT_KEY_HEADERS,
+  type HeaderRecord,
+  type KeyHeaderValues,
+  normaliseKeyHeader,
+  readKeyHeaders,
+} from './key-headers';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,

@@ -55,6 +55,27 @@ describe('readKeyHeaders', () => {
     expect(read({ forwarded: 'for=192.0.2.1' })).toEqual([]);
   });
 
+  it('reads the same from a plain header object as from the getter, in list order', () => {
+    const record = {
+      accept: '*/*',
+      'x-original-url': '/Admin',
+      forwarded: ['for=1;host=A.example', 'proto=https'],
+      'x-forwarded-host': ' Evil.Example ',
+    };
+    const get = (name: string) => {
+      const value = record[name as keyof typeof record];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+    const fromRecord = readKeyHeaders(() => undefined, DEFAULT_KEY_HEADERS, record);
+    expect(fromRecord).toEqual(readKeyHeaders(get, DEFAULT_KEY_HEADERS));
+    expect(fromRecord).toEqual([
+      ['x-forwarded-host', 'evil.example'],
+      ['x-original-url', '/Admin'],
+      ['forwarded', 'host=a.example;proto=https'],
+    ]);
+    expect(readKeyHeaders(() => 'x', DEFAULT_KEY_HEADERS, { accept: '*/*' })).toEqual([]);
+  });
+
   it('reads a throwing getter as absent', () => {
     expect(
       readKeyHeaders(() => {

@@ -36,12 +36,27 @@ export type KeyHeaderValues = readonly (readonly [string, string])[];
 
 const NONE: KeyHeaderValues = Object.freeze([]);
 
+/** Request headers as a plain object with lower-case names (Node's `IncomingMessage.headers`). */
+export type HeaderRecord = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Each key-header list as a set, built once per list. */
+const sets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /**
  * The key headers `request` carries, normalised (trimmed; lower-cased but for paths and URLs;
- * for `Forwarded`, only its `host` and `proto` parameters). A header that normalises to nothing
- * (`Forwarded: for=192.0.2.1`) counts as absent. Never throws: a throwing getter reads as absent.
+ * for `Forwarded`, only its `host` and `proto` parameters), in `names` order. A header that
+ * normalises to nothing (`Forwarded: for=192.0.2.1`) counts as absent. With `record` (the same
+ * headers as a plain object), the request's few headers are scanned instead of asking `headers`
+ * for every name: on @hono/node-server each absent name costs a validated, lower-cased lookup,
+ * together ~2.8 µs of CPU per hit (measured on the Hono L1 hit, 45 → 48 µs). Never throws: a
+ * throwing getter reads as absent.
  */
-export function readKeyHeaders(headers: HeaderGetter, names: readonly string[]): KeyHeaderValues {
+export function readKeyHeaders(
+  headers: HeaderGetter,
+  names: readonly string[],
+  record?: HeaderRecord,
+): KeyHeaderValues {
+  if (record !== undefined) return readFromRecord(record, names);
   let values: [string, string][] | undefined;
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
@@ -58,6 +73,26 @@ export function readKeyHeaders(headers: HeaderGetter, names: readonly string[]):
     values.push([name, value]);
   }
   return values ?? NONE;
+}
+
+function readFromRecord(record: HeaderRecord, names: readonly string[]): KeyHeaderValues {
+  let set = sets.get(names);
+  if (set === undefined) {
+    set = new Set(names);
+    sets.set(names, set);
+  }
+  let values: [string, string][] | undefined;
+  for (const name in record) {
+    if (!set.has(name)) continue;
+    const raw = record[name];
+    if (raw === undefined) continue;
+    const value = normaliseKeyHeader(name, Array.isArray(raw) ? raw.join(', ') : raw);
+    if (value === '') continue;
+    values ??= [];
+    values.push([name, value]);
+  }
+  if (values === undefined) return NONE;
+  return values.length === 1 ? values : values.sort(([a], [b]) => names.indexOf(a) - names.indexOf(b));
 }
 
 /** One key header's value as keyed (see `readKeyHeaders`). */

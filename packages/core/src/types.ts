@@ -296,6 +296,12 @@ export interface CacheRequest {
    */
   scheme?: string;
   headers: HeaderGetter;
+  /**
+   * The same headers as a plain object with lower-case names, when the adapter has one (Node's
+   * `IncomingMessage.headers`): the core then scans the request's few headers for the key
+   * headers instead of calling `headers` for each. It must hold exactly what `headers` reads.
+   */
+  headerRecord?: Readonly<Record<string, string | string[] | undefined>>;
   params?: Readonly<Record<string, string>>;
   /** True when the request carries a body (`Content-Length` > 0 or `Transfer-Encoding`). */
   hasBody?: boolean;

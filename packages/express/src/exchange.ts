@@ -25,6 +25,7 @@ export function toCacheRequest(
     // `X-Forwarded-Proto` counts only under `trust proxy`, as for the host.
     scheme: req.protocol,
     headers: get,
+    headerRecord: headers,
     params,
     hasBody: hasRequestBody(get),
     route,

@@ -2,6 +2,7 @@ import {
   asciiText,
   type CacheAnswer,
   type CacheRequest,
+  type HeaderRecord,
   hasRequestBody,
   type ResponseHeaders,
 } from '@routecache/core';
@@ -22,6 +23,7 @@ export function toCacheRequest(
   const method = raw.method;
   const get = (name: string): string | undefined => headers.get(name) ?? undefined;
   const requestedUrl = requestedPath(c.req.path, pathAndQuery);
+  const headerRecord = nodeHeaders(c);
   return {
     method,
     host,
@@ -29,6 +31,7 @@ export function toCacheRequest(
     ...(requestedUrl === undefined ? {} : { requestedUrl }),
     scheme: raw.url.startsWith('https:') ? 'https' : 'http',
     headers: get,
+    ...(headerRecord && { headerRecord }),
     params,
     // A GET or HEAD `Request` never has a body (Fetch standard), so `raw.body` is only read for
     // other methods: on @hono/node-server reading it builds the full native Request (+ an
@@ -37,6 +40,18 @@ export function toCacheRequest(
     hasBody: hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null),
     route,
   };
+}
+
+/**
+ * Node's own header object on @hono/node-server, while `c.req.raw` is still the server's request
+ * (its lazy request class, not a `Request` a middleware built): the same headers, which the core
+ * scans much more cheaply than it asks the lazy `Headers` for each key header.
+ */
+function nodeHeaders(c: Context): HeaderRecord | undefined {
+  const incoming = (c.env as { incoming?: { headers?: unknown } } | undefined)?.incoming;
+  const headers = incoming?.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  return Object.getPrototypeOf(c.req.raw) === Request.prototype ? undefined : (headers as HeaderRecord);
 }
 
 /**

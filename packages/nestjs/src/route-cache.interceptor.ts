@@ -162,6 +162,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
       // Express `req.protocol` / Fastify `request.protocol`: proxy headers only when trusted.
       scheme: req.protocol,
       headers: get,
+      headerRecord: headers,
       params: req.params ?? {},
       hasBody: hasRequestBody(get),
       route: routePath ? `${req.method} ${routePath}` : undefined,

@@ -84,7 +84,7 @@ export function resolveRequestScope(
   let canonical = '';
   if (!bypass) {
     let built: { key: string; canonical: string };
-    const keyHeaders = readKeyHeaders(request.headers, options.keyHeaders);
+    const keyHeaders = readKeyHeaders(request.headers, options.keyHeaders, request.headerRecord);
     const requestedUrl = request.requestedUrl;
     if (
       policy.vary.length === 0 &&
