@@ -145,7 +145,8 @@ export function webCacheStore(options: WebCacheStoreOptions = {}): Store {
     if (!(expires > clock())) return undefined;
     const metaLength = Number(res.headers.get(META_LENGTH));
     const meta = JSON.parse(decoder.decode(bytes.subarray(0, metaLength))) as EntryMeta;
-    if (meta.key !== key) return undefined;
+    // `meta.key` is the canonical key, `key` the store key (hashed when long): the engine
+    // compares the canonical key itself, to rule out hash collisions.
     return toEntry(meta, bytes.subarray(metaLength));
   }
 

@@ -142,6 +142,17 @@ export function storeConformanceSuite(options: StoreConformanceOptions): void {
         expect(await store.get('k')).toBeUndefined();
       });
 
+      it('serves an entry stored under a store key other than its canonical key (hashed long keys)', async () => {
+        const canonical = `v1|GET|example.com|/${'long/'.repeat(60)}|?q=1|,accept=x|-`;
+        const entry = responseEntry(canonical, { body: new TextEncoder().encode('long'), tags: ['t'] });
+        await store.set('v1:h:hashed-store-key', entry);
+        const found = await store.get('v1:h:hashed-store-key');
+        expect(found?.key).toBe(canonical);
+        expect(new TextDecoder().decode(found?.response?.body)).toBe('long');
+        expect(await store.invalidateTags(['t'], 'delete', now())).toBe(1);
+        expect(await store.get('v1:h:hashed-store-key')).toBeUndefined();
+      });
+
       it('keeps keys with unicode, long and special characters apart', async () => {
         const keys = [
           'ключ:ü/😀',
