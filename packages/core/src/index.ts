@@ -14,9 +14,10 @@ export {
   parseIfNoneMatch,
   RETAINED_304_HEADERS,
 } from './conditional';
+export type { PurgeCallOptions, PurgeLimits, Purger, PurgeRetryOptions } from './cdn/purger';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
-export { nestPolicyError, PolicyError, StoreError } from './errors';
+export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';
 export {
   buildAgeHeader,
   buildCacheHeaders,
@@ -26,6 +27,8 @@ export {
   type CacheStatusForward,
   mergeVary,
   parseCacheControl,
+  TAG_HEADER_SEPARATORS,
+  tagHeaderNames,
 } from './headers';
 export {
   buildCacheKey,
