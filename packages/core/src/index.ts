@@ -3,6 +3,7 @@ export const VERSION: string = '0.1.0';
 export { type AdapterCache, type AdapterCacheOptions, adapterCache } from './adapter-cache';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
+export type { PurgeCallOptions, PurgeLimits, PurgeRetryOptions, Purger } from './cdn/purger';
 export {
   buildNotModifiedHeaders,
   CONDITIONAL_REQUEST_HEADERS,
@@ -14,7 +15,6 @@ export {
   parseIfNoneMatch,
   RETAINED_304_HEADERS,
 } from './conditional';
-export type { PurgeCallOptions, PurgeLimits, Purger, PurgeRetryOptions } from './cdn/purger';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
 export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';

@@ -6,7 +6,7 @@
  * caching decisions are taken in the core.
  */
 
-import type { Purger, PurgeRetryOptions } from './cdn/purger';
+import type { PurgeRetryOptions, Purger } from './cdn/purger';
 
 /** A duration: seconds as a number, or a string such as `'30s'`, `'5m'`, `'1h'`, `'1d'`. */
 export type Duration = number | `${number}` | `${number}${'s' | 'm' | 'h' | 'd'}`;

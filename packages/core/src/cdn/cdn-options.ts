@@ -36,12 +36,16 @@ export function resolveCdnOptions(options: CacheOptions): ResolvedCdnOptions {
   }
   const backoffMs = retry.backoffMs ?? DEFAULT_BACKOFF_MS;
   if (typeof backoffMs !== 'number' || !Number.isFinite(backoffMs) || backoffMs < 1)
-    throw new PolicyError('cdnRetry.backoffMs', `must be a number of milliseconds >= 1, got ${String(backoffMs)}`);
+    throw new PolicyError(
+      'cdnRetry.backoffMs',
+      `must be a number of milliseconds >= 1, got ${String(backoffMs)}`,
+    );
   return {
     purgers,
     retry: {
       withinMs: parseDuration(retry.within ?? DEFAULT_WITHIN_SECONDS, 'cdnRetry.within') * 1000,
-      timeoutMs: Math.max(1, parseDuration(retry.timeout ?? DEFAULT_TIMEOUT_SECONDS, 'cdnRetry.timeout')) * 1000,
+      timeoutMs:
+        Math.max(1, parseDuration(retry.timeout ?? DEFAULT_TIMEOUT_SECONDS, 'cdnRetry.timeout')) * 1000,
       backoffMs,
     },
     tagHeader: resolveTagHeader(options.tagHeader, purgers),
@@ -65,7 +69,10 @@ function resolvePurgers(value: CacheOptions['cdn']): readonly Purger[] {
       if (typeof purger[method] !== 'function') throw new PolicyError(field, `must implement ${method}()`);
     }
     if (purger.tagHeader !== false && !TAG_HEADER_NAMES.includes(purger.tagHeader))
-      throw new PolicyError(`${field}.tagHeader`, `must be 'surrogate-key', 'cache-tag', 'edge-cache-tag' or false`);
+      throw new PolicyError(
+        `${field}.tagHeader`,
+        `must be 'surrogate-key', 'cache-tag', 'edge-cache-tag' or false`,
+      );
     for (const kind of ['tags', 'urls'] as const) {
       const limit = purger.limits?.[kind];
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)
@@ -101,13 +108,18 @@ function resolveTargeted(
 ): readonly TargetedCacheControl[] {
   if (value === undefined) {
     const fields = [
-      ...new Set(purgers.flatMap((purger) => (purger.targetedCacheControl ? [purger.targetedCacheControl] : []))),
+      ...new Set(
+        purgers.flatMap((purger) => (purger.targetedCacheControl ? [purger.targetedCacheControl] : [])),
+      ),
     ];
     return fields.length > 0 ? fields : ['cdn-cache-control'];
   }
   const list = (Array.isArray(value) ? value : [value]) as readonly unknown[];
   if (list.length === 0 || !list.every((name) => TARGETED.includes(name))) {
-    throw new PolicyError('targetedCacheControl', `must be 'cdn-cache-control', 'surrogate-control' or a list of them`);
+    throw new PolicyError(
+      'targetedCacheControl',
+      `must be 'cdn-cache-control', 'surrogate-control' or a list of them`,
+    );
   }
   return [...new Set(list)] as TargetedCacheControl[];
 }

@@ -68,7 +68,10 @@ export async function runOrigin(
 ): Promise<OriginResult> {
   const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
   const finalizeHeaders = (status: number, headers: ResponseHeaders): ResponseHeaders => {
-    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, { tagHeader, targetedCacheControl });
+    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, {
+      tagHeader,
+      targetedCacheControl,
+    });
     setCacheStatus(context, final, options.status);
     return final;
   };
@@ -89,7 +92,10 @@ export async function runOrigin(
   // before the store decision and the headers.
   const policy = mergeResponsePolicy(options.policy, response.policy);
   const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
-  const headers = applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader, targetedCacheControl });
+  const headers = applyPolicyHeaders(policy, status, response.headers, tags, {
+    tagHeader,
+    targetedCacheControl,
+  });
   if (shouldCreateETag(scope, policy, status, headers)) {
     try {
       headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
