@@ -5,7 +5,10 @@ import { describeBehindVarnish } from '../../../test-support/varnish-e2e';
 import { routeCache } from '../src/index';
 
 describeBehindVarnish('Express', async ({ purger, catalogue }) => {
-  const tags = (req: { params: Readonly<Record<string, string>> }) => ['products', `product:${req.params.id}`];
+  const tags = (req: { params: Readonly<Record<string, string>> }) => [
+    'products',
+    `product:${req.params.id}`,
+  ];
   const rc = routeCache({
     cdn: purger,
     routes: {

@@ -6,7 +6,10 @@ import { describeBehindVarnish } from '../../../test-support/varnish-e2e';
 import { routeCache } from '../src/index';
 
 describeBehindVarnish('Hono (@hono/node-server)', async ({ purger, catalogue }) => {
-  const tags = (req: { params: Readonly<Record<string, string>> }) => ['products', `product:${req.params.id}`];
+  const tags = (req: { params: Readonly<Record<string, string>> }) => [
+    'products',
+    `product:${req.params.id}`,
+  ];
   const app = new Hono();
   const rc = routeCache({
     app,

@@ -5,7 +5,10 @@ import type { Logger } from '../types';
 import { createPurgeQueue, MAX_BACKOFF_MS } from './purge-queue';
 import type { Purger } from './purger';
 
-function queue(purgers: Purger[], overrides: { withinMs?: number; timeoutMs?: number; logger?: Logger } = {}) {
+function queue(
+  purgers: Purger[],
+  overrides: { withinMs?: number; timeoutMs?: number; logger?: Logger } = {},
+) {
   return createPurgeQueue({
     purgers,
     withinMs: overrides.withinMs ?? 30_000,
@@ -29,6 +32,7 @@ describe('createPurgeQueue', () => {
   });
   afterEach(() => {
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
   describe('when several invalidations come at once', () => {
@@ -43,7 +47,14 @@ describe('createPurgeQueue', () => {
         { kind: 'tags', items: ['a', 'b', 'c'], soft: false },
         { kind: 'urls', items: ['https://shop.example/p/1'], soft: false },
       ]);
-      expect(purges.stats().recording).toEqual({ calls: 2, tags: 3, urls: 1, retries: 0, failed: 0, pending: 0 });
+      expect(purges.stats().recording).toEqual({
+        calls: 2,
+        tags: 3,
+        urls: 1,
+        retries: 0,
+        failed: 0,
+        pending: 0,
+      });
     });
 
     it('splits a purge into calls within the per-call count and byte limits', async () => {
@@ -103,27 +114,36 @@ describe('createPurgeQueue', () => {
         },
       });
       const purges = queue([cdn], { logger: { warn, error() {} } });
+      // Jitter at its bottom: waits of exactly 125 ms (half of 250), then 250 ms.
+      vi.spyOn(Math, 'random').mockReturnValue(0);
       const done = purges.purge({ tags: ['a'], soft: false });
       await vi.advanceTimersByTimeAsync(0);
       expect(cdn.calls).toHaveLength(1);
       expect(purges.stats().recording?.pending).toBe(1);
-      // Equal jitter: the first wait is 125-250 ms, the second 250-500 ms.
       await vi.advanceTimersByTimeAsync(124);
       expect(cdn.calls).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(126);
+      await vi.advanceTimersByTimeAsync(1);
       expect(cdn.calls).toHaveLength(2);
       await vi.advanceTimersByTimeAsync(249);
       expect(cdn.calls).toHaveLength(2);
-      await vi.advanceTimersByTimeAsync(251);
+      await vi.advanceTimersByTimeAsync(1);
       await done;
       expect(cdn.calls).toHaveLength(3);
-      expect(purges.stats().recording).toMatchObject({ calls: 1, tags: 1, retries: 2, failed: 0, pending: 0 });
+      expect(purges.stats().recording).toMatchObject({
+        calls: 1,
+        tags: 1,
+        retries: 2,
+        failed: 0,
+        pending: 0,
+      });
       expect(warn).toHaveBeenCalledTimes(2);
       expect(warn.mock.calls[0]?.[1]).toMatchObject({ cdn: 'recording', kind: 'tags', attempt: 1 });
     });
 
     it('waits as long as Retry-After says on a 429', async () => {
-      const cdn = recordingPurger({ respond: (_call, attempt) => (attempt === 1 ? Promise.reject(http(429, 3000)) : undefined) });
+      const cdn = recordingPurger({
+        respond: (_call, attempt) => (attempt === 1 ? Promise.reject(http(429, 3000)) : undefined),
+      });
       const done = queue([cdn]).purge({ urls: ['https://x.example/a'], soft: false });
       await vi.advanceTimersByTimeAsync(2999);
       expect(cdn.calls).toHaveLength(1);
@@ -133,7 +153,9 @@ describe('createPurgeQueue', () => {
     });
 
     it('caps the backoff at MAX_BACKOFF_MS', async () => {
-      const cdn = recordingPurger({ respond: (_call, attempt) => (attempt < 8 ? Promise.reject(http(502)) : undefined) });
+      const cdn = recordingPurger({
+        respond: (_call, attempt) => (attempt < 8 ? Promise.reject(http(502)) : undefined),
+      });
       const done = queue([cdn], { withinMs: 120_000 }).purge({ tags: ['a'], soft: false });
       await vi.advanceTimersByTimeAsync(250 + 500 + 1000 + 2000 + 4000);
       const before = cdn.calls.length;
@@ -157,23 +179,30 @@ describe('createPurgeQueue', () => {
       );
       expect(cdn.calls).toHaveLength(1);
       expect(purges.stats().fastly).toMatchObject({ calls: 0, failed: 1, retries: 0, pending: 0 });
-      expect(error).toHaveBeenCalledWith('routecache: cdn purge given up', expect.objectContaining({ cdn: 'fastly' }));
+      expect(error).toHaveBeenCalledWith(
+        'routecache: cdn purge given up',
+        expect.objectContaining({ cdn: 'fastly' }),
+      );
     });
 
     it('rejects when the retry budget runs out, without waiting past it', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
       const cdn = recordingPurger({ respond: () => Promise.reject(http(500)) });
-      const outcome = queue([cdn], { withinMs: 2000 }).purge({ tags: ['a'], soft: true }).catch((e: unknown) => e);
+      const outcome = queue([cdn], { withinMs: 2000 })
+        .purge({ tags: ['a'], soft: true })
+        .catch((e: unknown) => e);
       await vi.advanceTimersByTimeAsync(2000);
       const rejected = await outcome;
       expect(rejected).toMatchObject({ cdn: 'recording', status: 500 });
-      // 250 + 500 + 1000 = 1750 at most before the third retry would end past 2000 ms.
-      expect(cdn.calls.length).toBeGreaterThanOrEqual(3);
-      expect(cdn.calls.length).toBeLessThanOrEqual(4);
+      // Attempts at 0, 125, 375, 875 and 1875 ms; the next wait (2000 ms) would end past 2000 ms.
+      expect(cdn.calls).toHaveLength(5);
     });
 
     it('gives up when Retry-After points past the budget', async () => {
       const cdn = recordingPurger({ respond: () => Promise.reject(http(429, 60_000)) });
-      const outcome = queue([cdn], { withinMs: 30_000 }).purge({ tags: ['a'], soft: false }).catch((e: unknown) => e);
+      const outcome = queue([cdn], { withinMs: 30_000 })
+        .purge({ tags: ['a'], soft: false })
+        .catch((e: unknown) => e);
       await vi.advanceTimersByTimeAsync(0);
       expect(await outcome).toMatchObject({ status: 429 });
       expect(cdn.calls).toHaveLength(1);
@@ -199,7 +228,9 @@ describe('createPurgeQueue', () => {
     it('still purges the other CDNs and names the one that failed', async () => {
       const good = recordingPurger({ name: 'good' });
       const bad = recordingPurger({ name: 'bad', respond: () => Promise.reject(http(403)) });
-      const outcome = queue([good, bad]).purge({ tags: ['a'], soft: false }).catch((e: unknown) => e);
+      const outcome = queue([good, bad])
+        .purge({ tags: ['a'], soft: false })
+        .catch((e: unknown) => e);
       await vi.advanceTimersByTimeAsync(0);
       expect(await outcome).toMatchObject({ cdn: 'bad' });
       expect(good.calls).toHaveLength(1);
@@ -208,17 +239,24 @@ describe('createPurgeQueue', () => {
     it('names every CDN that failed', async () => {
       const one = recordingPurger({ name: 'one', respond: () => Promise.reject(http(403)) });
       const two = recordingPurger({ name: 'two', respond: () => Promise.reject(http(403)) });
-      const outcome = queue([one, two]).purge({ tags: ['a'], soft: false }).catch((e: unknown) => e);
+      const outcome = queue([one, two])
+        .purge({ tags: ['a'], soft: false })
+        .catch((e: unknown) => e);
       await vi.advanceTimersByTimeAsync(0);
       expect(await outcome).toMatchObject({ cdn: 'one', message: 'cdn purges failed on "one", "two"' });
     });
 
     it('survives a throwing logger', async () => {
-      const cdn = recordingPurger({ respond: (_call, attempt) => (attempt === 1 ? Promise.reject(http(500)) : undefined) });
+      const cdn = recordingPurger({
+        respond: (_call, attempt) => (attempt === 1 ? Promise.reject(http(500)) : undefined),
+      });
       const throwing = () => {
         throw new Error('logger down');
       };
-      const done = queue([cdn], { logger: { warn: throwing, error: throwing } }).purge({ tags: ['a'], soft: false });
+      const done = queue([cdn], { logger: { warn: throwing, error: throwing } }).purge({
+        tags: ['a'],
+        soft: false,
+      });
       await vi.advanceTimersByTimeAsync(300);
       await expect(done).resolves.toBeUndefined();
     });

@@ -266,7 +266,7 @@ function nextWait(error: unknown, attempt: number, backoffMs: number): number | 
   }
   // Exponential backoff with equal jitter: half fixed, half random, so waits never collapse to 0.
   const ceiling = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
 function describeError(error: unknown): string {

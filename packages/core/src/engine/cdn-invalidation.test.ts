@@ -4,7 +4,15 @@ import { definePolicy } from '../policy';
 import { memoryStore } from '../stores/memory';
 import { recordingPurger } from '../testing/recording-purger';
 import { createCache } from './create-cache';
-import { faultyStore, fakeOrigin, header, makeRequest, settle, setupCache, textResponse } from './test-fixtures';
+import {
+  fakeOrigin,
+  faultyStore,
+  header,
+  makeRequest,
+  settle,
+  setupCache,
+  textResponse,
+} from './test-fixtures';
 
 const noRetry = { within: 0 } as const;
 
@@ -43,7 +51,9 @@ describe('invalidate() with cdn purgers', () => {
     const policy = definePolicy({ sMaxAge: 60 });
     const origin = fakeOrigin();
     await cache.handle(makeRequest('/p/1?color=red', { host: 'shop.example' }), policy, origin);
-    expect(await cache.invalidate({ urls: ['https://shop.example/p/1?color=red#top'] })).toMatchObject({ keys: 1 });
+    expect(await cache.invalidate({ urls: ['https://shop.example/p/1?color=red#top'] })).toMatchObject({
+      keys: 1,
+    });
     await cache.handle(makeRequest('/p/1?color=red', { host: 'shop.example' }), policy, origin);
     expect(origin.calls).toHaveLength(2);
     expect(cdn.calls).toEqual([{ kind: 'urls', items: ['https://shop.example/p/1?color=red'], soft: false }]);
@@ -115,7 +125,11 @@ describe('the automatic invalidation after an unsafe request', () => {
       cdnRetry: noRetry,
       logger: { warn() {}, error: (message) => errors.push(message) },
     });
-    const answer = await cache.handle(makeRequest('/p/1', { method: 'DELETE' }), definePolicy({}), fakeOrigin());
+    const answer = await cache.handle(
+      makeRequest('/p/1', { method: 'DELETE' }),
+      definePolicy({}),
+      fakeOrigin(),
+    );
     expect(answer.status).toBe(200);
     await settle();
     expect(cache.stats().cdn?.recording).toMatchObject({ failed: 1, urls: 0 });
@@ -126,7 +140,11 @@ describe('the automatic invalidation after an unsafe request', () => {
   it('does not purge after a failed unsafe request', async () => {
     const cdn = recordingPurger();
     const { cache } = setupCache({ cdn });
-    await cache.handle(makeRequest('/p/1', { method: 'PUT' }), definePolicy({}), fakeOrigin(() => textResponse('no', 409)));
+    await cache.handle(
+      makeRequest('/p/1', { method: 'PUT' }),
+      definePolicy({}),
+      fakeOrigin(() => textResponse('no', 409)),
+    );
     await settle();
     expect(cdn.calls).toEqual([]);
   });
@@ -163,7 +181,11 @@ describe('headers in the CDN dialect', () => {
     const both = await headersWith({
       cdn: [
         recordingPurger({ name: 'f', tagHeader: 'surrogate-key', targetedCacheControl: 'surrogate-control' }),
-        recordingPurger({ name: 'a', tagHeader: 'edge-cache-tag', targetedCacheControl: 'cdn-cache-control' }),
+        recordingPurger({
+          name: 'a',
+          tagHeader: 'edge-cache-tag',
+          targetedCacheControl: 'cdn-cache-control',
+        }),
       ],
     });
     expect(header(both, 'surrogate-key')).toBe('a b');
@@ -171,7 +193,10 @@ describe('headers in the CDN dialect', () => {
     expect(header(both, 'surrogate-control')).toBe('max-age=600');
     expect(header(both, 'cdn-cache-control')).toBe('public, max-age=600');
 
-    const chosen = await headersWith({ cdn: recordingPurger({ tagHeader: 'edge-cache-tag' }), tagHeader: 'cache-tag' });
+    const chosen = await headersWith({
+      cdn: recordingPurger({ tagHeader: 'edge-cache-tag' }),
+      tagHeader: 'cache-tag',
+    });
     expect(header(chosen, 'cache-tag')).toBe('a,b');
     expect(header(chosen, 'edge-cache-tag')).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import type { PurgeCallOptions, Purger, PurgeLimits } from '../cdn/purger';
+import type { PurgeCallOptions, PurgeLimits, Purger } from '../cdn/purger';
 import type { TagHeaderName, TargetedCacheControl } from '../types';
 
 /** One call a `recordingPurger()` received. */
