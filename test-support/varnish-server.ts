@@ -41,12 +41,13 @@ export interface StartVarnishOptions {
 
 /** Throws the project's standard message when Varnish is not installed. Tests never skip silently. */
 export function assertVarnishInstalled(): void {
-  if (!existsSync(VARNISHD_BIN) || !existsSync('/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so')) {
-    if (!existsSync(VARNISHD_BIN)) {
-      throw new Error(
-        'varnishd not found: install it with `apt-get install varnish varnish-modules` (npm test does this automatically when run as root)',
-      );
-    }
+  const xkey = ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((arch) =>
+    existsSync(`/usr/lib/${arch}/varnish/vmods/libvmod_xkey.so`),
+  );
+  if (!existsSync(VARNISHD_BIN) || !xkey) {
+    throw new Error(
+      'varnishd or its xkey vmod not found: install them with `apt-get install varnish varnish-modules` (npm test does this automatically when run as root)',
+    );
   }
 }
 
