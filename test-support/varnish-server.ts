@@ -2,7 +2,8 @@
  * Starting and stopping a real `varnishd` on loopback with the project's VCL
  * (`docs/varnish/routecache.vcl`) in front of a backend port, the way `redis-servers.ts` does
  * for Redis: spawned directly in the foreground (`-F`, no shell, so the PID we hold is the
- * manager's), waited for until it answers, stopped by PID.
+ * manager's), waited for until it answers, stopped by PID. `-j none`: no privilege separation
+ * (it runs as whoever runs the tests, root or not, and its work directory stays ours).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
