@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { varnishPurger } from '../packages/core/src/cdn/varnish';
-import type { Purger, RouteCache } from '../packages/core/src/index';
+import type { PolicyInput, Purger, RouteCache } from '../packages/core/src/index';
 import { findFreePort } from './redis-servers';
 import { startVarnish, type VarnishServer } from './varnish-server';
 
@@ -26,17 +26,29 @@ export interface Catalogue {
   readonly calls: OriginCall[];
 }
 
+const productTags = (req: { params: Readonly<Record<string, string>> }) => [
+  'products',
+  `product:${req.params.id}`,
+];
+
+/** The `routes` table of the app every adapter builds (the adapter's `routes` option). */
+export const VARNISH_ROUTES: Record<string, PolicyInput> = {
+  'GET /public/:id': { sMaxAge: 60, tags: productTags },
+  'GET /swr/:id': { sMaxAge: 60, staleWhileRevalidate: 30, tags: productTags },
+  // CDN-Cache-Control (RFC 9213) gives Varnish 1 s, while s-maxage says 60.
+  'GET /short/:id': { sMaxAge: 60, cdnMaxAge: 1, tags: ['short'] },
+  'GET /private': { scope: 'private', maxAge: 60, identify: () => 'u1' },
+  'GET /nostore': { scope: 'no-store' },
+  'GET /cookie': { sMaxAge: 60 },
+  'GET /error': { sMaxAge: 60 },
+};
+
 /**
- * The app each adapter builds, with these routes and policies:
- * - `GET /public/:id`: `{ sMaxAge: 60, tags: ['products', 'product:<id>'] }`, body `catalogue.body(id)`
- * - `GET /swr/:id`: same plus `staleWhileRevalidate: 30`
- * - `GET /short/:id`: `{ sMaxAge: 1, tags: ['short'] }`
- * - `GET /private`: `{ scope: 'private', maxAge: 60, identify: () => 'u1' }`
- * - `GET /nostore`: `{ scope: 'no-store' }`
- * - `GET /cookie`: `{ sMaxAge: 60 }`, the handler sets `Set-Cookie`
- * - `GET /error`: `{ sMaxAge: 60 }`, the handler answers 500
- * - `POST /public/:id`: bumps the version, answers 204
- * and `cdn: purger` on its cache. Every request is recorded in `catalogue.calls`.
+ * The app each adapter builds, with `routes: VARNISH_ROUTES`, `cdn: purger`, and handlers:
+ * - `GET /public/:id`, `/swr/:id`, `/short/:id`: text `catalogue.body(id)`
+ * - `GET /private`, `/nostore`: any text; `GET /cookie`: sets `Set-Cookie`; `GET /error`: a 500
+ * - `POST /public/:id`: `catalogue.bump(id)`, answers 204
+ * Every request is recorded in `catalogue.calls` (with the `If-None-Match` it arrived with).
  */
 export type VarnishBackendFactory = (input: { purger: Purger; catalogue: Catalogue }) => Promise<{
   port: number;
@@ -112,12 +124,14 @@ export function describeBehindVarnish(framework: string, createBackend: VarnishB
       expect(callsTo(path)).toHaveLength(3);
     });
 
-    it('revalidates an expired object with our ETag and gets our 304', async () => {
+    it('honours CDN-Cache-Control, then revalidates the expired object with our ETag and gets our 304', async () => {
       const first = await get('/short/1');
       const etag = first.headers.get('etag');
       expect(etag).toMatch(/^W\/"/);
+      expect(first.headers.get('cdn-cache-control')).toBe('public, max-age=1');
       expect(await first.text()).toBe('product 1 v1');
-      // s-maxage=1: Varnish keeps the object (beresp.keep) past its TTL and revalidates it.
+      // Varnish's TTL is CDN-Cache-Control's 1 s (not s-maxage's 60); the VCL keeps the object
+      // (beresp.keep) past it and revalidates it with If-None-Match.
       await new Promise((resolve) => setTimeout(resolve, 2100));
       const second = await get('/short/1');
       expect(second.status).toBe(200);
@@ -153,6 +167,27 @@ export function describeBehindVarnish(framework: string, createBackend: VarnishB
       await expect
         .poll(async () => (await get('/swr/3')).text(), { timeout: 5000, interval: 100 })
         .toBe('product 3 v2');
+    });
+
+    it('invalidate({ urls }) purges that URL (PURGE), and with mode expire soft-purges it (vmod_purge)', async () => {
+      const url = (id: string) => `${varnish.url}/public/${id}`;
+      for (const id of ['5', '6']) {
+        await (await get(`/public/${id}`)).text();
+        expect(servedByVarnish(await get(`/public/${id}`))).toBe(true);
+        catalogue.bump(id);
+      }
+      await backend.cache.invalidate({ urls: [url('5')] });
+      const hard = await get('/public/5');
+      expect(servedByVarnish(hard)).toBe(false);
+      expect(await hard.text()).toBe('product 5 v2');
+
+      await backend.cache.invalidate({ urls: [url('6')], mode: 'expire' });
+      // No grace on this route (no stale-while-revalidate): a soft-purged object is refetched,
+      // and Varnish may revalidate it; either way the new body comes from the app.
+      const soft = await get('/public/6');
+      expect(await soft.text()).toBe('product 6 v2');
+      expect(callsTo('/public/6')).toHaveLength(2);
+      expect(backend.cache.stats().cdn?.varnish?.urls).toBeGreaterThanOrEqual(2);
     });
 
     it('a successful POST purges the URL from Varnish (automatic invalidation)', async () => {

@@ -1,25 +1,13 @@
 /** Express behind a real Varnish: the shared suite of test-support/varnish-e2e.ts. */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { describeBehindVarnish } from '../../../test-support/varnish-e2e';
+import { describeBehindVarnish, VARNISH_ROUTES } from '../../../test-support/varnish-e2e';
 import { routeCache } from '../src/index';
 
 describeBehindVarnish('Express', async ({ purger, catalogue }) => {
-  const tags = (req: { params: Readonly<Record<string, string>> }) => [
-    'products',
-    `product:${req.params.id}`,
-  ];
   const rc = routeCache({
     cdn: purger,
-    routes: {
-      'GET /public/:id': { sMaxAge: 60, tags },
-      'GET /swr/:id': { sMaxAge: 60, staleWhileRevalidate: 30, tags },
-      'GET /short/:id': { sMaxAge: 1, tags: ['short'] },
-      'GET /private': { scope: 'private', maxAge: 60, identify: () => 'u1' },
-      'GET /nostore': { scope: 'no-store' },
-      'GET /cookie': { sMaxAge: 60 },
-      'GET /error': { sMaxAge: 60 },
-    },
+    routes: VARNISH_ROUTES,
   });
   const app = express();
   app.use((req, res, next) => {

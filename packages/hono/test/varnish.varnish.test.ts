@@ -2,27 +2,15 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { describeBehindVarnish } from '../../../test-support/varnish-e2e';
+import { describeBehindVarnish, VARNISH_ROUTES } from '../../../test-support/varnish-e2e';
 import { routeCache } from '../src/index';
 
 describeBehindVarnish('Hono (@hono/node-server)', async ({ purger, catalogue }) => {
-  const tags = (req: { params: Readonly<Record<string, string>> }) => [
-    'products',
-    `product:${req.params.id}`,
-  ];
   const app = new Hono();
   const rc = routeCache({
     app,
     cdn: purger,
-    routes: {
-      'GET /public/:id': { sMaxAge: 60, tags },
-      'GET /swr/:id': { sMaxAge: 60, staleWhileRevalidate: 30, tags },
-      'GET /short/:id': { sMaxAge: 1, tags: ['short'] },
-      'GET /private': { scope: 'private', maxAge: 60, identify: () => 'u1' },
-      'GET /nostore': { scope: 'no-store' },
-      'GET /cookie': { sMaxAge: 60 },
-      'GET /error': { sMaxAge: 60 },
-    },
+    routes: VARNISH_ROUTES,
   });
   app.use('*', async (c, next) => {
     // Read before the cache runs: it hides validators from the handler.
