@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 const conditions = ['source', 'module', 'node', 'default'];
 
-const REDIS_TESTS = ['**/*.redis.test.ts', '**/*.cluster.test.ts'];
+/** Tests on real servers (Redis, a Redis Cluster, Varnish): run one file at a time, after the unit project. */
+const REDIS_TESTS = ['**/*.redis.test.ts', '**/*.cluster.test.ts', '**/*.varnish.test.ts'];
 const IGNORED = ['**/node_modules/**', '**/dist/**', '**/.tools/**'];
 
 export default defineConfig({

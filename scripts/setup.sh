@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a fresh machine of this kind (Node 20 + npm, root, apt):
-# pinned Node 24 and pnpm 11 in .tools/ (from the npm registry), redis-server (from apt, when the
-# tests need it) and the workspace dependencies. Idempotent; source it to get the tools on PATH.
+# pinned Node 24 and pnpm 11 in .tools/ (from the npm registry), redis-server and Varnish +
+# varnish-modules (from apt, when the tests need them) and the workspace dependencies. Idempotent; source it to get the tools on PATH.
 #   bash scripts/setup.sh            tools + dependencies
-#   bash scripts/setup.sh --redis    also make sure redis-server is installed
+#   bash scripts/setup.sh --redis    also make sure redis-server, varnishd and xkey are installed
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,15 +36,23 @@ fi
 
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
-if [ "${1:-}" = "--redis" ] && ! command -v redis-server >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing redis-server from apt"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >/dev/null
-  else
-    log "redis-server is required by the tests and is not installed."
-    log "Install it with: sudo apt-get install redis-server   (or point REDIS_URL / REDIS_CLUSTER_NODES at running servers)"
-    exit 1
+# The tests run real servers: redis-server, and Varnish with varnish-modules (xkey) for the CDN
+# end-to-end suite (Debian 12: varnish 7.1.1, varnish-modules 0.20.0).
+if [ "${1:-}" = "--redis" ]; then
+  missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server redis-tools)
+  [ -x /usr/sbin/varnishd ] || missing+=(varnish)
+  compgen -G '/usr/lib/*/varnish/vmods/libvmod_xkey.so' >/dev/null || missing+=(varnish-modules)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing ${missing[*]} from apt"
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      log "${missing[*]} required by the tests and not installed."
+      log "Install with: sudo apt-get install ${missing[*]}   (Redis tests can use REDIS_URL / REDIS_CLUSTER_NODES instead)"
+      exit 1
+    fi
   fi
 fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite on a fresh machine. Sets up tools, dependencies and redis-server,
 # builds, lints, type-checks, checks the published package shape, then runs every test
-# (unit, workerd, Redis standalone + cluster: the harness starts and stops the servers).
+# (unit, workerd, Redis standalone + cluster, Varnish: the harnesses start and stop the servers).
 # Ends with a line "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +25,7 @@ rm -f .test-results/*.json
 status=0
 pnpm exec vitest run --project unit --reporter=default --reporter=json \
   --outputFile.json=.test-results/unit.json "$@" || status=$?
-step "tests: Redis standalone + 3-master/3-replica cluster (vitest project redis)"
+step "tests: Redis standalone + 3-master/3-replica cluster, Varnish end to end (vitest project redis)"
 pnpm exec vitest run --project redis --reporter=default --reporter=json \
   --outputFile.json=.test-results/redis.json "$@" || status=$?
 node scripts/summarize-tests.mjs .test-results/unit.json .test-results/redis.json || status=1

@@ -3,12 +3,13 @@
  * `title` and `run(config, log)` resolving `{ markdown, data }` or throwing "not available: …".
  */
 
+import { cdnPurge } from '../scenarios/cdn-purge.mjs';
 import { invalidation } from '../scenarios/invalidation.mjs';
 import { keysize } from '../scenarios/keysize.mjs';
 import { memory } from '../scenarios/memory.mjs';
 import { stampede } from '../scenarios/stampede.mjs';
 
-export const SCENARIOS = { stampede, invalidation, memory, keysize };
+export const SCENARIOS = { stampede, invalidation, memory, keysize, 'cdn-purge': cdnPurge };
 
 export async function runScenarios(names, config, log) {
   const results = [];

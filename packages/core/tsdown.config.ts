@@ -5,6 +5,10 @@ export default defineConfig({
     index: 'src/index.ts',
     'redis/index': 'src/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'cdn/varnish/index': 'src/cdn/varnish.ts',
+    'cdn/fastly/index': 'src/cdn/fastly.ts',
+    'cdn/cloudflare/index': 'src/cdn/cloudflare.ts',
+    'cdn/akamai/index': 'src/cdn/akamai.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -12,5 +16,5 @@ export default defineConfig({
   target: 'es2022',
   sourcemap: true,
   clean: true,
-  external: ['ioredis', 'vitest', 'lru-cache', /^node:/],
+  external: ['ioredis', 'vitest', 'lru-cache', 'akamai-edgegrid', /^node:/],
 });

@@ -37,8 +37,10 @@ const CACHE_GUIDANCE_304_HEADERS: readonly string[] = [
   'age',
   'cache-status',
   'cdn-cache-control',
+  'surrogate-control',
   'surrogate-key',
   'cache-tag',
+  'edge-cache-tag',
 ];
 
 /** Longest `If-None-Match` / `If-Modified-Since` value evaluated; longer ones never match. */
@@ -247,7 +249,8 @@ export function parseHttpDate(value: string, now: number = Date.now()): number |
 /**
  * The headers of a `304 Not Modified` built from the full response's headers: those of
  * `RETAINED_304_HEADERS` (RFC 9110 §15.4.5), cache metadata that guides cache updates (`age`,
- * `cache-status`, `cdn-cache-control`, `surrogate-key`, `cache-tag`), and `last-modified` when
+ * `cache-status`, `cdn-cache-control`, `surrogate-control`, `surrogate-key`, `cache-tag`,
+ * `edge-cache-tag`), and `last-modified` when
  * there is no `etag`. Body headers (`content-length`, `content-type`, …) are left out.
  */
 export function buildNotModifiedHeaders(headers: ResponseHeaders): ResponseHeaders {

@@ -56,3 +56,33 @@ export class StoreError extends Error {
     if (options?.store !== undefined) this.store = options.store;
   }
 }
+
+/**
+ * A CDN purge that did not succeed. Purgers throw it for one failed attempt (with `retryable`
+ * and the CDN's `Retry-After`); `invalidate()` rejects with it, naming the CDN (`cdn`), when a
+ * purge was not acknowledged within its retry budget, so the caller can retry the write.
+ */
+export class PurgeError extends Error {
+  /** Stable error code. */
+  readonly code: 'E_PURGE' = 'E_PURGE';
+  /** Name of the purger (CDN) that failed, e.g. `'fastly'`. */
+  readonly cdn: string;
+  /** HTTP status the CDN answered, when it answered. */
+  readonly status?: number;
+  /** False when retrying cannot help (bad credentials, a malformed request). */
+  readonly retryable: boolean;
+  /** How long the CDN asked us to wait before the next attempt (`Retry-After`), ms. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    options: { cdn: string; status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PurgeError';
+    this.cdn = options.cdn;
+    this.retryable = options.retryable ?? true;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}

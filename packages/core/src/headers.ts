@@ -1,14 +1,39 @@
 import { normalizeTags } from './policy';
-import type { Policy, TagHeader } from './types';
+import type { Policy, TagHeader, TagHeaderName, TargetedCacheControl } from './types';
 
 /** Options for `buildCacheHeaders`. */
 export interface CacheHeaderOptions {
   /**
    * Which header carries the tags: `'surrogate-key'` (space separated; Fastly, Varnish xkey),
-   * `'cache-tag'` (comma separated; Cloudflare, Akamai), `'both'`, or `false` for none.
+   * `'cache-tag'` (comma separated; Cloudflare), `'edge-cache-tag'` (comma separated; Akamai),
+   * a list of these, `'both'` (the first two), or `false` for none.
    * @default 'surrogate-key'
    */
   tagHeader?: TagHeader;
+  /**
+   * Which targeted field(s) carry `cdnMaxAge`: `'cdn-cache-control'` (RFC 9213) and/or
+   * `'surrogate-control'` (W3C Edge Architecture 1.0, honoured by Fastly).
+   * @default 'cdn-cache-control'
+   */
+  targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
+}
+
+/**
+ * The separator of each tag header: a space for `Surrogate-Key` (Fastly, xkey), a comma for
+ * `Cache-Tag` (Cloudflare) and `Edge-Cache-Tag` (Akamai).
+ */
+export const TAG_HEADER_SEPARATORS: Readonly<Record<TagHeaderName, ' ' | ','>> = Object.freeze({
+  'surrogate-key': ' ',
+  'cache-tag': ',',
+  'edge-cache-tag': ',',
+});
+
+/** The header names a `tagHeader` option stands for. */
+export function tagHeaderNames(tagHeader: TagHeader | undefined): readonly TagHeaderName[] {
+  if (tagHeader === undefined) return ['surrogate-key'];
+  if (tagHeader === false) return [];
+  if (tagHeader === 'both') return ['surrogate-key', 'cache-tag'];
+  return typeof tagHeader === 'string' ? [tagHeader] : tagHeader;
 }
 
 /** RFC 9110 §5.6.2 token. */
@@ -54,15 +79,24 @@ export function buildCacheHeaders(
   if (policy.scope === 'public') {
     if (policy.cdnMaxAge !== undefined) {
       // RFC 9213 §2: a targeted field has Cache-Control's directives, as a Dictionary.
-      headers['cdn-cache-control'] = ['public', `max-age=${seconds(policy.cdnMaxAge)}`, ...shared].join(', ');
+      const targeted = options?.targetedCacheControl ?? 'cdn-cache-control';
+      for (const name of typeof targeted === 'string' ? [targeted] : targeted) {
+        // Surrogate-Control (W3C Edge Architecture §3) has no `public`; Fastly reads max-age and
+        // the RFC 5861 grace directives from it.
+        headers[name] = [
+          ...(name === 'cdn-cache-control' ? ['public'] : []),
+          `max-age=${seconds(policy.cdnMaxAge)}`,
+          ...shared,
+        ].join(', ');
+      }
     }
     const tagList = normalizeTags(
       tags ?? (Array.isArray(policy.tags) ? (policy.tags as readonly string[]) : []),
     );
-    const tagHeader = options?.tagHeader === undefined ? 'surrogate-key' : options.tagHeader;
     if (tagList.length > 0) {
-      if (tagHeader === 'surrogate-key' || tagHeader === 'both') headers['surrogate-key'] = tagList.join(' ');
-      if (tagHeader === 'cache-tag' || tagHeader === 'both') headers['cache-tag'] = tagList.join(',');
+      for (const name of tagHeaderNames(options?.tagHeader)) {
+        headers[name] = tagList.join(TAG_HEADER_SEPARATORS[name]);
+      }
     }
   }
   const vary = mergeVary(policy.vary);

@@ -3,6 +3,7 @@ export const VERSION: string = '0.1.0';
 export { type AdapterCache, type AdapterCacheOptions, adapterCache } from './adapter-cache';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
+export type { PurgeCallOptions, PurgeLimits, PurgeRetryOptions, Purger } from './cdn/purger';
 export {
   buildNotModifiedHeaders,
   CONDITIONAL_REQUEST_HEADERS,
@@ -16,7 +17,7 @@ export {
 } from './conditional';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
-export { nestPolicyError, PolicyError, StoreError } from './errors';
+export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';
 export {
   buildAgeHeader,
   buildCacheHeaders,
@@ -26,6 +27,8 @@ export {
   type CacheStatusForward,
   mergeVary,
   parseCacheControl,
+  TAG_HEADER_SEPARATORS,
+  tagHeaderNames,
 } from './headers';
 export {
   buildCacheKey,

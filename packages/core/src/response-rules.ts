@@ -1,6 +1,6 @@
-import { buildCacheHeaders, mergeVary, parseCacheControl } from './headers';
+import { buildCacheHeaders, mergeVary, parseCacheControl, TAG_HEADER_SEPARATORS } from './headers';
 import { NEGATIVE_STATUS_CODES } from './policy';
-import type { Policy, ResponseHeaders, TagHeader } from './types';
+import type { Policy, ResponseHeaders, TagHeader, TagHeaderName, TargetedCacheControl } from './types';
 
 /** Why an origin response is not stored. */
 export type StoreRefusal =
@@ -60,6 +60,11 @@ export function getStoreDecision(
 export interface ApplyPolicyHeadersOptions {
   /** Which header carries the tags (the cache's `tagHeader` option). */
   tagHeader: TagHeader;
+  /**
+   * Which targeted field(s) carry `cdnMaxAge` (the cache's `targetedCacheControl` option).
+   * @default 'cdn-cache-control'
+   */
+  targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
 }
 
 /**
@@ -101,11 +106,12 @@ export function applyPolicyHeaders(
     const effective = NEGATIVE_STATUS_CODES.includes(coveredStatus)
       ? capLifetimes(policy, policy.negativeTtl)
       : policy;
-    const built = buildCacheHeaders(effective, tags, { tagHeader: options.tagHeader });
+    const built = buildCacheHeaders(effective, tags, options);
     for (const [name, value] of Object.entries(built)) {
       if (name === 'vary') continue;
-      if (name === 'surrogate-key' || name === 'cache-tag') {
-        headers[name] = mergeTags(readHeader(headers, name), value, name === 'surrogate-key' ? ' ' : ',');
+      if (Object.hasOwn(TAG_HEADER_SEPARATORS, name)) {
+        const separator = TAG_HEADER_SEPARATORS[name as TagHeaderName];
+        headers[name] = mergeTags(readHeader(headers, name), value, separator);
       } else if (readHeader(headers, name) === undefined) {
         headers[name] = value;
       }
@@ -115,7 +121,7 @@ export function applyPolicyHeaders(
   const vary = mergeVary(readHeader(headers, 'vary'), policy.vary);
   if (vary) headers.vary = vary;
   if (policy.etag === false) delete headers.etag;
-  for (const name of ['cache-control', 'cdn-cache-control']) {
+  for (const name of ['cache-control', 'cdn-cache-control', 'surrogate-control']) {
     const value = readHeader(headers, name);
     // DESIGN behaviour 3: no header ever carries a negative max-age.
     if (value !== undefined && /(?:max-age|s-maxage)\s*=\s*"?\s*-/i.test(value)) {

@@ -6,6 +6,8 @@
  * caching decisions are taken in the core.
  */
 
+import type { PurgeRetryOptions, Purger } from './cdn/purger';
+
 /** A duration: seconds as a number, or a string such as `'30s'`, `'5m'`, `'1h'`, `'1d'`. */
 export type Duration = number | `${number}` | `${number}${'s' | 'm' | 'h' | 'd'}`;
 
@@ -15,8 +17,23 @@ export type Scope = 'public' | 'private' | 'no-store';
 /** How the ETag is computed: weak (`W/"…"`, default), strong, or not at all. */
 export type EtagMode = 'weak' | 'strong' | false;
 
-/** Which header carries the tags: `Surrogate-Key` (space separated), `Cache-Tag` (comma), both, or none. */
-export type TagHeader = 'surrogate-key' | 'cache-tag' | 'both' | false;
+/**
+ * A tag header dialect: `Surrogate-Key` (space separated; Fastly, Varnish xkey), `Cache-Tag`
+ * (comma separated; Cloudflare) or `Edge-Cache-Tag` (comma separated; Akamai).
+ */
+export type TagHeaderName = 'surrogate-key' | 'cache-tag' | 'edge-cache-tag';
+
+/**
+ * Which header(s) carry the tags: one dialect, a list of them, `'both'` (`Surrogate-Key` and
+ * `Cache-Tag`), or `false` for none.
+ */
+export type TagHeader = TagHeaderName | 'both' | false | readonly TagHeaderName[];
+
+/**
+ * The targeted `Cache-Control` field that carries `cdnMaxAge`: `CDN-Cache-Control` (RFC 9213;
+ * Cloudflare, Akamai, our Varnish VCL) or `Surrogate-Control` (W3C Edge Architecture; Fastly).
+ */
+export type TargetedCacheControl = 'cdn-cache-control' | 'surrogate-control';
 
 /** Reads a request header by lower-case name. Every value is attacker-controlled. */
 export type HeaderGetter = (name: string) => string | undefined;
@@ -237,6 +254,21 @@ export interface LayerStats {
   skipped?: number;
 }
 
+/** Counters for one CDN purger. */
+export interface CdnStats {
+  /** Purge calls the CDN acknowledged. */
+  calls: number;
+  /** Tags and URLs acknowledged (after de-duplication). */
+  tags: number;
+  urls: number;
+  /** Attempts that failed and were retried. */
+  retries: number;
+  /** Batches given up after the retry budget (each one rejected an `invalidate()` or was logged). */
+  failed: number;
+  /** Tags and URLs queued or in flight right now. */
+  pending: number;
+}
+
 /** Counters for the whole cache or one route. */
 export interface RouteStats {
   hits: number;
@@ -258,6 +290,8 @@ export interface RouteStats {
 export interface CacheStats extends RouteStats {
   l1?: LayerStats;
   l2?: LayerStats;
+  /** Per CDN purger (by its `name`), when `cdn` is configured. */
+  cdn?: Record<string, CdnStats>;
   /** Per route label (`CacheRequest.route`, e.g. `'GET /api/products/:id'`). */
   routes: Record<string, RouteStats>;
 }
@@ -410,8 +444,24 @@ export interface CacheOptions {
   defaults?: Partial<PolicyInput>;
   /** `Cache-Status` header: on (`true`, default), off, or a string naming the cache. Default name `'routecache'`. */
   cacheStatus?: boolean | string;
-  /** Which tag header to emit. Default `'surrogate-key'`. */
+  /**
+   * Which tag header(s) to emit. Default: the dialects of the `cdn` purgers (e.g. `Cache-Tag` with
+   * Cloudflare), else `'surrogate-key'`.
+   */
   tagHeader?: TagHeader;
+  /**
+   * Which targeted field carries `cdnMaxAge`. Default: the fields the `cdn` purgers honour (e.g.
+   * `Surrogate-Control` with Fastly), else `'cdn-cache-control'`.
+   */
+  targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
+  /**
+   * CDN purgers (`@routecache/core/cdn/varnish`, `…/fastly`, `…/cloudflare`, `…/akamai`, or your
+   * own `Purger`): every `invalidate()` purges them too, and a successful unsafe request purges its
+   * URL. Default: none.
+   */
+  cdn?: Purger | readonly Purger[];
+  /** Retry budget of CDN purges. */
+  cdnRetry?: PurgeRetryOptions;
   /** Cross-instance lock, used when the store supports it. */
   lock?: LockOptions | false;
   /** XFetch `beta` for probabilistic early refresh; off (0) by default. Typical 1. */
@@ -438,12 +488,16 @@ export interface RouteCache {
   /** Data-level cache-aside on the same store and invalidation. */
   getOrSet<T>(key: string, load: () => Promise<T>, options?: EntryOptions): Promise<T>;
   /**
-   * Removes (or expires) entries by tag or key, on every instance reached by the store's bus.
-   * `keys` are `getOrSet` keys. Rejects with a `StoreError` when the store failed.
+   * Removes (or expires) entries by tag or key, on every instance reached by the store's bus,
+   * then purges every `cdn` purger (soft purge for `'expire'` where the CDN has one). `keys` are
+   * `getOrSet` keys; `urls` are public URLs (`https://host/path?query`) dropped from the store and
+   * purged from the CDN. Rejects with a `StoreError` when the store failed, or a `PurgeError`
+   * naming the CDN that did not acknowledge within its retry budget.
    */
   invalidate(target: {
     tags?: readonly string[];
     keys?: readonly string[];
+    urls?: readonly string[];
     mode?: InvalidationMode;
   }): Promise<{ keys: number; tags: number }>;
   /**
@@ -467,5 +521,6 @@ export interface RouteCache {
     namespace: string;
     cacheStatus: string | false;
     tagHeader: TagHeader;
+    targetedCacheControl: readonly TargetedCacheControl[];
   }>;
 }

@@ -13,11 +13,12 @@ export class RouteCacheService {
   /**
    * Removes (`mode: 'delete'`, default) or expires (`'expire'`: stale-while-revalidate still
    * applies) every entry carrying one of `tags`, and the entries stored under `keys`, on every
-   * instance the store's bus reaches.
+   * instance the store's bus reaches; then purges `tags` and `urls` from the `cdn` purgers.
    */
   invalidate(target: {
     tags?: readonly string[];
     keys?: readonly string[];
+    urls?: readonly string[];
     mode?: InvalidationMode;
   }): Promise<{ keys: number; tags: number }> {
     return this.cache.invalidate(target);

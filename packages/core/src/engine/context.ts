@@ -1,3 +1,4 @@
+import type { PurgeQueue } from '../cdn/purge-queue';
 import type { HitForMiss } from './hit-for-miss';
 import type { ResolvedCacheOptions } from './options';
 import type { SafeStore } from './safe-store';
@@ -9,6 +10,8 @@ export interface EngineContext {
   readonly store: SafeStore;
   readonly stats: StatsRecorder;
   readonly hitForMiss: HitForMiss;
+  /** The CDN purges, when `cdn` purgers are configured: the last layer of an invalidation. */
+  readonly cdn: PurgeQueue | undefined;
   /** Keys with a background refresh in progress: at most one per key (behaviour 7). */
   readonly refreshing: Set<string>;
   /** Background work in progress, awaited by `close()`. */

@@ -13,6 +13,7 @@ describe('createCache', () => {
       namespace: 'v1',
       cacheStatus: 'routecache',
       tagHeader: 'surrogate-key',
+      targetedCacheControl: ['cdn-cache-control'],
     });
     expect(await cache.getOrSet('k', async () => 1)).toBe(1);
     expect(cache.stats().l1).toEqual({ hits: 0, misses: 1, errors: 0 });

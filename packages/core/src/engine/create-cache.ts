@@ -1,3 +1,4 @@
+import { createPurgeQueue } from '../cdn/purge-queue';
 import { definePolicy } from '../policy';
 import type { CacheOptions, CacheStats, EntryOptions, Policy, PolicyInput, RouteCache } from '../types';
 import type { EngineContext } from './context';
@@ -31,6 +32,10 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     store: createSafeStore(resolved.store, stats, resolved.logger),
     stats,
     hitForMiss: createHitForMiss(resolved.hitForMissMs),
+    cdn:
+      resolved.cdn.purgers.length === 0
+        ? undefined
+        : createPurgeQueue({ purgers: resolved.cdn.purgers, ...resolved.cdn.retry, logger: resolved.logger }),
     refreshing: new Set(),
     background: new Set(),
   };
@@ -44,6 +49,7 @@ export function createCache(options: CacheOptions = {}): RouteCache {
       namespace: resolved.namespace,
       cacheStatus: resolved.cacheStatus,
       tagHeader: resolved.tagHeader,
+      targetedCacheControl: resolved.targetedCacheControl,
     }),
     handle,
     getOrSet<T>(key: string, load: () => Promise<T>, entryOptions?: EntryOptions): Promise<T> {
@@ -62,7 +68,9 @@ export function createCache(options: CacheOptions = {}): RouteCache {
       } catch {
         layers = undefined;
       }
-      return stats.snapshot(layers);
+      const snapshot = stats.snapshot(layers);
+      if (context.cdn) snapshot.cdn = context.cdn.stats();
+      return snapshot;
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -1,9 +1,10 @@
 import { buildNotModifiedHeaders, isNotModified } from '../conditional';
-import { buildAgeHeader, buildCacheStatus, type CacheStatusEntry } from '../headers';
+import { buildCacheStatus, type CacheStatusEntry } from '../headers';
 import type { CacheAnswer, CacheEntry, ResponseHeaders, StoredResponse } from '../types';
 import type { EngineContext } from './context';
 import { getRemainingTtl } from './freshness';
 import type { RequestScope } from './request-scope';
+import { buildAnswerAge } from './stale-age';
 
 /** The `Cache-Status` parameters of one answer (RFC 9211), without the cache name. */
 export type AnswerStatus = Omit<CacheStatusEntry, 'cache'>;
@@ -35,7 +36,7 @@ export function answerFromEntry(
 ): CacheAnswer {
   const response = entry.response!;
   const stored = response.headers;
-  const age = buildAgeHeader(entry.storedAt, now);
+  const age = buildAnswerAge(entry, response.headers, now);
   const ttl = getRemainingTtl(entry, now);
   const code = response.status;
   if (isNotModifiedAnswer(context, scope, code, stored, now)) {

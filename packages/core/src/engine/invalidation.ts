@@ -1,25 +1,31 @@
-import { StoreError } from '../errors';
+import { PurgeError, StoreError } from '../errors';
 import { parseRequestUrl } from '../key';
 import { normalizeTags } from '../policy';
 import type { CacheRequest, InvalidationMode, ResponseHeaders } from '../types';
-import type { EngineContext } from './context';
+import { type EngineContext, runInBackground } from './context';
 import { buildDataKey, buildUrlTag } from './internal-keys';
 
 /** What `invalidate()` takes. */
 export interface InvalidationTarget {
   tags?: readonly string[];
   keys?: readonly string[];
+  /** Public URLs (`https://host/path?query`): their stored GET/HEAD entries, and the CDN's copies. */
+  urls?: readonly string[];
   mode?: InvalidationMode;
 }
 
 /**
  * Removes (`'delete'`, default) or marks stale (`'expire'`) every entry carrying one of `tags`,
  * and the `getOrSet` entries of `keys` (behaviour 8). Each invalidation is also recorded by the
- * store for the race guard, so a handler run that started before it never writes back.
+ * store for the race guard, so a handler run that started before it never writes back. `urls`
+ * drop the stored entries of those URLs. Then every CDN purger purges the tags and URLs (soft
+ * purge for `'expire'` where the CDN has one), retried within `cdnRetry`; the store goes first so
+ * a CDN refetching at once gets the new answer.
  *
  * @returns `keys`: entries removed or expired (where the store can count); `tags`: tags processed.
- * @throws StoreError when the store failed (also counted in `errors` and logged): the caller
- * asked for the invalidation explicitly, so it must know it did not happen.
+ * @throws StoreError when the store failed (also counted in `errors` and logged), PurgeError
+ * naming the CDN that did not acknowledge in time: the caller asked for the invalidation
+ * explicitly, so it must know it did not happen everywhere. Every layer is tried either way.
  */
 export async function invalidate(
   context: EngineContext,
@@ -34,13 +40,15 @@ export async function invalidate(
   const keys = [...new Set(asStrings(target.keys, 'keys'))].map((key) =>
     buildDataKey(context.options.namespace, key),
   );
+  const urls = [...new Set(asStrings(target.urls, 'urls').map(asPublicUrl))];
+  const urlTags = urls.map((url) => buildUrlTag(url.host.toLowerCase(), url.pathname));
   const { store } = context;
   const now = context.options.clock();
   let count = 0;
   let failed = false;
 
-  if (tags.length > 0) {
-    const touched = await store.invalidateTags(tags, mode, now);
+  if (tags.length > 0 || urlTags.length > 0) {
+    const touched = await store.invalidateTags([...tags, ...urlTags], mode, now);
     if (touched === undefined) failed = true;
     else count += touched;
   }
@@ -57,8 +65,22 @@ export async function invalidate(
       else count += Math.max(deleted, expired ?? 0);
     }
   }
-  if (failed)
-    throw new StoreError('invalidation failed: the store did not answer', { store: store.store.name });
+  let cdnError: unknown;
+  if (context.cdn && (tags.length > 0 || urls.length > 0)) {
+    const hrefs = urls.map((url) => url.href);
+    cdnError = await context.cdn.purge({ tags, urls: hrefs, soft: mode === 'expire' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  }
+  if (failed) {
+    const also = cdnError instanceof PurgeError ? `; and ${cdnError.message}` : '';
+    throw new StoreError(`invalidation failed: the store did not answer${also}`, {
+      store: store.store.name,
+      ...(cdnError === undefined ? {} : { cause: cdnError }),
+    });
+  }
+  if (cdnError !== undefined) throw cdnError;
   return { keys: count, tags: tags.length };
 }
 
@@ -73,29 +95,56 @@ export async function invalidateUrls(
   responseHeaders: ResponseHeaders,
 ): Promise<void> {
   const host = String(request.host ?? '').toLowerCase();
+  const scheme = request.scheme === 'https' ? 'https' : 'http';
   const paths = new Set<string>();
-  paths.add(parseRequestUrl(request.url).path);
+  // Public URLs as a CDN keys them: scheme, host, path and query.
+  const publicUrls = new Set<string>();
+  const own = parseRequestUrl(request.url);
+  paths.add(own.path);
+  publicUrls.add(`${scheme}://${host}${own.path}${own.search}`);
   for (const name of ['location', 'content-location']) {
     const value = responseHeaders[name];
-    const path = sameOriginPath(Array.isArray(value) ? value[0] : value, host);
-    if (path !== undefined) paths.add(path);
+    const url = sameOriginUrl(Array.isArray(value) ? value[0] : value, scheme, host);
+    if (url === undefined) continue;
+    paths.add(url.pathname);
+    publicUrls.add(`${scheme}://${host}${url.pathname}${url.search}`);
   }
-  if (paths.size === 0) return;
   const tags = [...paths].map((path) => buildUrlTag(host, path));
   await context.store.invalidateTags(tags, 'delete', context.options.clock());
+  const { cdn } = context;
+  if (cdn && host !== '') {
+    // A failed purge is already counted (`stats().cdn`) and logged by the queue.
+    runInBackground(context, 'cdn purge after an unsafe request', () =>
+      cdn.purge({ urls: [...publicUrls], soft: false }).catch(() => {}),
+    );
+  }
 }
 
-/** The path of `reference` when it points at `host` (relative, or absolute with the same host). */
-function sameOriginPath(reference: string | undefined, host: string): string | undefined {
+/** `reference` resolved, when it points at `host` (relative, or absolute with the same host). */
+function sameOriginUrl(reference: string | undefined, scheme: string, host: string): URL | undefined {
   if (typeof reference !== 'string' || reference === '') return undefined;
   try {
-    const base = `http://${host}`;
+    const base = `${scheme}://${host}`;
     const url = new URL(reference, `${base}/`);
     if (url.host.toLowerCase() !== new URL(base).host.toLowerCase()) return undefined;
-    return url.pathname;
+    return url;
   } catch {
     return undefined;
   }
+}
+
+/** An absolute http(s) URL, or a TypeError naming it. */
+function asPublicUrl(value: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '')
+    throw new TypeError(`invalidate(): urls must be absolute http(s) URLs, got ${JSON.stringify(value)}`);
+  url.hash = '';
+  return url;
 }
 
 function asStrings(value: readonly string[] | undefined, field: string): string[] {

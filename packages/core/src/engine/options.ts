@@ -1,9 +1,10 @@
+import { type ResolvedCdnOptions, resolveCdnOptions } from '../cdn/cdn-options';
 import { parseDuration } from '../duration';
 import { PolicyError } from '../errors';
 import { DEFAULT_KEY_HEADERS } from '../key-headers';
 import { definePolicy, TOKEN } from '../policy';
 import { memoryStore } from '../stores/memory';
-import type { CacheOptions, Logger, PolicyInput, Store, TagHeader } from '../types';
+import type { CacheOptions, Logger, PolicyInput, Store, TagHeader, TargetedCacheControl } from '../types';
 
 /** `CacheOptions` after validation and defaults. */
 export interface ResolvedCacheOptions {
@@ -14,6 +15,10 @@ export interface ResolvedCacheOptions {
   /** Cache name in `Cache-Status`, or `false` when the header is off. */
   readonly cacheStatus: string | false;
   readonly tagHeader: TagHeader;
+  /** Targeted fields that carry `cdnMaxAge`. */
+  readonly targetedCacheControl: readonly TargetedCacheControl[];
+  /** CDN purgers and their retry budget. */
+  readonly cdn: Pick<ResolvedCdnOptions, 'purgers' | 'retry'>;
   /** Cross-instance lock timings in ms, or `false` when off. */
   readonly lock: { readonly waitMs: number; readonly leaseMs: number } | false;
   readonly earlyRefresh: number;
@@ -41,6 +46,9 @@ const KNOWN_OPTIONS = new Set<string>([
   'defaults',
   'cacheStatus',
   'tagHeader',
+  'targetedCacheControl',
+  'cdn',
+  'cdnRetry',
   'lock',
   'earlyRefresh',
   'clock',
@@ -48,7 +56,6 @@ const KNOWN_OPTIONS = new Set<string>([
   'hitForMiss',
   'keyHeaders',
 ]);
-const TAG_HEADERS: readonly unknown[] = ['surrogate-key', 'cache-tag', 'both', false];
 /** RFC 8941 §3.3.4 sf-token: the cache name in `Cache-Status` (RFC 9211 §2). */
 const SF_TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
 /** Visible ASCII without spaces: the namespace is the first part of every key. */
@@ -76,6 +83,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     definePolicy({}, defaults);
   }
   const clock = options.clock ?? Date.now;
+  const cdn = resolveCdnOptions(options);
   if (typeof clock !== 'function')
     throw new PolicyError('clock', 'must be a function returning ms since epoch');
 
@@ -85,7 +93,9 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     maxBodyBytes: resolveMaxBodyBytes(options.maxBodyBytes),
     defaults,
     cacheStatus: resolveCacheStatus(options.cacheStatus),
-    tagHeader: resolveTagHeader(options.tagHeader),
+    tagHeader: cdn.tagHeader,
+    targetedCacheControl: cdn.targetedCacheControl,
+    cdn,
     lock: resolveLock(options.lock),
     earlyRefresh: resolveEarlyRefresh(options.earlyRefresh),
     clock,
@@ -141,14 +151,6 @@ function resolveCacheStatus(value: boolean | string | undefined): string | false
   if (value === false) return false;
   if (typeof value !== 'string' || !SF_TOKEN.test(value)) {
     throw new PolicyError('cacheStatus', 'must be a boolean or a cache name token such as "my-cache"');
-  }
-  return value;
-}
-
-function resolveTagHeader(value: TagHeader | undefined): TagHeader {
-  if (value === undefined) return 'surrogate-key';
-  if (!TAG_HEADERS.includes(value)) {
-    throw new PolicyError('tagHeader', `must be 'surrogate-key', 'cache-tag', 'both' or false`);
   }
   return value;
 }

@@ -75,9 +75,12 @@ export async function runOrigin(
   origin: Origin,
   options: OriginRunOptions,
 ): Promise<OriginResult> {
-  const { clock, maxBodyBytes, tagHeader } = context.options;
+  const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
   const finalizeHeaders = (status: number, headers: ResponseHeaders): ResponseHeaders => {
-    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, { tagHeader });
+    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, {
+      tagHeader,
+      targetedCacheControl,
+    });
     setCacheStatus(context, final, options.status);
     return final;
   };
@@ -103,7 +106,10 @@ export async function runOrigin(
     ? privateAnswerPolicy(options.policy)
     : mergeResponsePolicy(options.policy, response.policy);
   const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
-  const headers = applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader });
+  const headers = applyPolicyHeaders(policy, status, response.headers, tags, {
+    tagHeader,
+    targetedCacheControl,
+  });
   if (shouldCreateETag(scope, policy, status, headers)) {
     try {
       headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
