@@ -77,11 +77,11 @@ describe('buildCacheHeaders', () => {
     });
   });
 
-  it('uses the given request-time tags instead of the policy list, dropping invalid ones', () => {
+  it('uses the given request-time tags instead of the policy list, encoded as the header needs', () => {
     const policy = definePolicy({ maxAge: 10, tags: () => [] });
-    expect(buildCacheHeaders(policy, ['p:1', 'bad tag', 'x\r\ny', 'p:1', 'p:2'])).toEqual({
+    expect(buildCacheHeaders(policy, ['p:1', 'bad tag', 'x\r\ny', 'p:1', 'p:2', ''])).toEqual({
       'cache-control': 'public, max-age=10',
-      'surrogate-key': 'p:1 p:2',
+      'surrogate-key': 'p:1 bad%20tag x%0D%0Ay p:2',
     });
   });
 

@@ -48,6 +48,8 @@ export {
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,
+  encodeTag,
+  encodeTags,
   isValidTag,
   MAX_TAG_LENGTH,
   NEGATIVE_STATUS_CODES,

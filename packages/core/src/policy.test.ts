@@ -3,6 +3,8 @@ import { PolicyError } from './errors';
 import {
   CACHEABLE_STATUS_CODES,
   definePolicy,
+  encodeTag,
+  encodeTags,
   isValidTag,
   normalizeTags,
   TRACKING_PARAMETERS,
@@ -402,7 +404,7 @@ describe('definePolicy', () => {
 });
 
 describe('normalizeTags', () => {
-  it('drops invalid tags instead of throwing, and duplicates', () => {
+  it('encodes what a tag header cannot carry, drops what cannot be kept, and duplicates', () => {
     expect(
       normalizeTags([
         'a',
@@ -410,13 +412,22 @@ describe('normalizeTags', () => {
         'b,c',
         'x\r\ny',
         '',
-        'é',
+        'product:café',
         'a'.repeat(129),
         'a',
         'ok:1',
+        'caf%C3%A9',
         5 as unknown as string,
       ]),
-    ).toEqual(['a', 'ok:1']);
+    ).toEqual(['a', 'a%20b', 'b%2Cc', 'x%0D%0Ay', 'product:caf%C3%A9', 'ok:1', 'caf%C3%A9']);
+  });
+
+  it('counts the tags it cannot keep', () => {
+    expect(encodeTags(['é'.repeat(30), 'ok', '', 7 as unknown as string])).toEqual({
+      tags: ['ok'],
+      dropped: 3,
+    });
+    expect(encodeTag('\ud800x')).toBe('%EF%BF%BDx');
   });
 
   it('returns an empty list for a non-array', () => {

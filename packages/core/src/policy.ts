@@ -142,16 +142,48 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
 }
 
 /**
- * Keeps the valid tags of a request-time list (a `tags` function's result), deduplicated, in
- * order. Invalid tags (not strings, empty, whitespace, commas, control or non-ASCII characters,
- * over 128 bytes) are dropped, never thrown: a request must not fail over a tag.
+ * A request-time list of tags (a `tags` function's result, `invalidate()`'s, `getOrSet`'s) as
+ * headers, stores and CDNs carry them: each tag encoded by `encodeTag`, deduplicated, in order.
+ * Encoding is the same everywhere, so `invalidate({ tags: ['product:café'] })` reaches the
+ * entries a `(req) => ['product:' + req.params.name]` tagged. Tags that cannot be kept (not
+ * strings, empty, over 128 bytes once encoded) are dropped, never thrown, and counted in
+ * `dropped`: a request must not fail over a tag, but its answer should not be stored without one.
  */
 export function normalizeTags(tags: readonly string[]): string[] {
-  const kept = new Set<string>();
-  if (!Array.isArray(tags)) return [];
-  for (const tag of tags) if (isValidTag(tag)) kept.add(tag);
-  return [...kept];
+  return encodeTags(tags).tags;
 }
+
+/** `normalizeTags()` with the number of tags it could not keep. */
+export function encodeTags(tags: readonly string[]): { tags: string[]; dropped: number } {
+  if (!Array.isArray(tags)) return { tags: [], dropped: 0 };
+  const kept = new Set<string>();
+  let dropped = 0;
+  for (const tag of tags) {
+    const encoded = encodeTag(tag);
+    if (encoded === undefined) dropped++;
+    else kept.add(encoded);
+  }
+  return { tags: [...kept], dropped };
+}
+
+/**
+ * A tag as `Surrogate-Key` and `Cache-Tag` can carry it: every character outside visible ASCII,
+ * and the separators space and comma, percent-encoded as UTF-8 (`café` → `caf%C3%A9`, `a b` →
+ * `a%20b`); `undefined` when it is not a string, is empty or is over 128 bytes once encoded. A
+ * `%` is kept as it is: a tag already written encoded means the same tag.
+ */
+export function encodeTag(tag: unknown): string | undefined {
+  if (typeof tag !== 'string' || tag === '') return undefined;
+  const encoded = TAG.test(tag) ? tag : tag.replace(/[^\x21-\x2b\x2d-\x7e]+/gu, encodeURIComponentSafe);
+  return encoded.length <= MAX_TAG_LENGTH ? encoded : undefined;
+}
+
+/** `encodeURIComponent`, with a lone surrogate (which it throws on) as U+FFFD. */
+function encodeURIComponentSafe(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\ufffd'));
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** True when `tag` can be sent in `Surrogate-Key` and `Cache-Tag`: 1–128 visible ASCII characters, no comma. */
 export function isValidTag(tag: unknown): tag is string {

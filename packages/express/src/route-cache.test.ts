@@ -113,6 +113,8 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       const head = await server!.fetch('/items/1', { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(head.headers.get('cache-status')).not.toMatch(/stored/);
+      // RFC 9110 §8.6: the GET's length, as Express alone sends it.
+      expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength('{"id":"1","calls":1}')));
       const get = await server!.fetch('/items/1');
       expect(await get.json()).toEqual({ id: '1', calls: 2 });
       expect(get.headers.get('cache-status')).toMatch(STORED);

@@ -146,6 +146,19 @@ describe('rc.policy()', () => {
     expect(rc.stats().routes['GET /b/:id']).toMatchObject({ hits: 1, misses: 1 });
   });
 
+  it('answers HEAD, miss and hit, with the Content-Length of the GET (RFC 9110 §8.6)', async () => {
+    const { app, rc } = setup();
+    app.get('/len', rc.policy({ maxAge: 60 }), (c) => c.json({ hello: 'world' }));
+    const length = String(JSON.stringify({ hello: 'world' }).length);
+    const miss = await app.request('/len', { method: 'HEAD' });
+    expect(miss.headers.get('content-length')).toBe(length);
+    expect(await miss.text()).toBe('');
+    await app.request('/len');
+    const hit = await app.request('/len', { method: 'HEAD' });
+    expect(hit.headers.get('cache-status')).toMatch(/hit/);
+    expect(hit.headers.get('content-length')).toBe(length);
+  });
+
   it('passes route params to tag functions', async () => {
     const { app, rc } = setup();
     app.get('/tagged/:id', rc.policy({ maxAge: 60, tags: (req) => [`item:${req.params.id}`] }), (c) =>

@@ -28,6 +28,7 @@ import { type ResponseHead, readHandlerResult, readNegativeError } from './utils
 import {
   type PlatformResponse,
   readHeaders,
+  writeContentLength,
   writeHeaders,
   writeStatus,
 } from './utils/platform-response.util';
@@ -211,6 +212,14 @@ export class RouteCacheInterceptor implements NestInterceptor {
     if (answer.sent) return exchange.streamed?.value;
     writeStatus(exchange.res, answer.status);
     writeHeaders(exchange.res, answer.headers, exchange.handlerHeaders);
+    // A HEAD answer has no body for the platform to measure: the GET's length, as the engine
+    // gives it. Fastify sets a HEAD's length from the payload it then drops, so it gets one of
+    // that length (zeros; never sent).
+    const length = answer.body === null ? answer.headers['content-length'] : undefined;
+    if (typeof length === 'string' && exchange.request.method === 'HEAD') {
+      if (this.platform() === 'fastify') return new BufferedBody(new Uint8Array(Number(length) || 0));
+      writeContentLength(exchange.res, length);
+    }
     return this.toNestResult(answer, exchange.route);
   }
 

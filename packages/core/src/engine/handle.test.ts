@@ -330,6 +330,35 @@ describe('handle', () => {
     });
   });
 
+  describe('tags computed per request', () => {
+    it('encodes a tag a header cannot carry as is, the same way invalidate() does', async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({ maxAge: 60, tags: (req) => [`product:${req.query.get('name')}`] });
+      const origin = fakeOrigin();
+      const first = await cache.handle(makeRequest('/p?name=café crème'), policy, origin);
+      expect(header(first, 'surrogate-key')).toBe('product:caf%C3%A9%20cr%C3%A8me');
+      expect(
+        header(await cache.handle(makeRequest('/p?name=café crème'), policy, origin), 'cache-status'),
+      ).toMatch(/hit/);
+      expect(await cache.invalidate({ tags: ['product:café crème'] })).toEqual({ keys: 1, tags: 1 });
+      const after = await cache.handle(makeRequest('/p?name=café crème'), policy, origin);
+      expect(bodyText(after)).toBe('body 2');
+    });
+
+    it('does not store (nor share) an answer whose tag cannot be kept, and says so once per request', async () => {
+      const warn = vi.fn();
+      const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
+      const policy = definePolicy({ maxAge: 60, tags: () => ['ok', 'x'.repeat(200)] });
+      const origin = fakeOrigin();
+      const answer = await cache.handle(makeRequest('/long'), policy, origin);
+      expect(header(answer, 'cache-status')).toBe('routecache; fwd=bypass; detail=invalid-tag');
+      expect(header(answer, 'cache-control')).toMatch(/^private/);
+      await cache.handle(makeRequest('/long'), policy, origin);
+      expect(origin.calls).toHaveLength(2);
+      expect(warn).toHaveBeenCalledTimes(2);
+    });
+  });
+
   describe('what is never stored', () => {
     it('sends an answer to another method or URL than the keyed one privately, unstored, as a bypass', async () => {
       const { cache } = setupCache();

@@ -52,7 +52,18 @@ export function answerFromEntry(
   }
   const headers: ResponseHeaders = { ...stored, age };
   setCacheStatus(context, headers, status, ttl);
-  return { status: code, headers, body: scope.method === 'HEAD' ? null : response.body, sent: false };
+  if (scope.method === 'HEAD') return headAnswer(code, headers, response.body);
+  return { status: code, headers, body: response.body, sent: false };
+}
+
+/**
+ * A HEAD answer: no body, and the `Content-Length` of the GET's (RFC 9110 §9.3.2, §8.6), from the
+ * body when there is one, else as the handler declared it. None on statuses without content.
+ */
+function headAnswer(status: number, headers: ResponseHeaders, body: Uint8Array | null): CacheAnswer {
+  if (status === 204 || status === 304 || (status >= 100 && status < 200)) delete headers['content-length'];
+  else if (body !== null && body.byteLength > 0) headers['content-length'] = String(body.byteLength);
+  return { status, headers, body: null, sent: false };
 }
 
 /** Answers an origin result that is not (or not yet) an entry: `Cache-Status` and conditional evaluation. */
@@ -64,7 +75,10 @@ export function answerFromOrigin(
 ): CacheAnswer {
   const headers: ResponseHeaders = { ...result.headers };
   setCacheStatus(context, headers, status);
-  return answerConditionally(context, scope, result.status, headers, result.body);
+  const answer = answerConditionally(context, scope, result.status, headers, result.body);
+  return scope.method === 'HEAD' && answer.status !== 304
+    ? headAnswer(answer.status, answer.headers, answer.body)
+    : answer;
 }
 
 /**

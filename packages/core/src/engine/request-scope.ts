@@ -1,6 +1,6 @@
 import { buildCacheKey, filterQuery, parseRequestUrl } from '../key';
 import { type KeyHeaderValues, readKeyHeaders } from '../key-headers';
-import { normalizeTags } from '../policy';
+import { encodeTags } from '../policy';
 import type { CacheRequest, Logger, Policy, RequestInfo } from '../types';
 import { createMemo, joinMemoKey, type Memo } from './memo';
 
@@ -72,8 +72,14 @@ export function resolveRequestScope(
 
   let bypass = findRequestBypass(request, policy);
   // A privatized answer carries no tags; a no-store one has none.
-  const tags =
-    bypass !== undefined && bypass.policy.tags !== policy.tags ? [] : resolveTags(policy, getInfo, logger);
+  const resolved: ResolvedTags =
+    bypass !== undefined && bypass.policy.tags !== policy.tags
+      ? NO_TAGS
+      : resolveTags(policy, getInfo, logger);
+  const tags = resolved.tags;
+  // An answer missing one of its tags could never be invalidated by it: not shared at all.
+  if (!bypass && resolved.dropped)
+    bypass = { fwd: 'bypass', detail: 'invalid-tag', policy: privatize(policy) };
   let identity: string | undefined;
   if (!bypass && policy.scope === 'private') {
     identity = resolveIdentity(policy, getInfo, logger);
@@ -280,14 +286,35 @@ function privatize(policy: Policy): Policy {
   return { ...policy, scope: 'private', sMaxAge: undefined, cdnMaxAge: undefined, tags: [] };
 }
 
-function resolveTags(policy: Policy, info: () => RequestInfo, logger: Logger): readonly string[] {
-  if (typeof policy.tags !== 'function') return policy.tags;
+interface ResolvedTags {
+  readonly tags: readonly string[];
+  /** True when the tags function gave a tag that cannot be kept (logged). */
+  readonly dropped: boolean;
+}
+
+const NO_TAGS: ResolvedTags = { tags: [], dropped: false };
+
+function resolveTags(policy: Policy, info: () => RequestInfo, logger: Logger): ResolvedTags {
+  if (typeof policy.tags !== 'function') return { tags: policy.tags, dropped: false };
+  let computed: readonly string[];
   try {
-    return normalizeTags(policy.tags(info()));
+    computed = policy.tags(info());
   } catch (error) {
     report(logger, 'the policy tags function threw; no tags used', error);
-    return [];
+    return NO_TAGS;
   }
+  const { tags, dropped } = encodeTags(computed);
+  if (dropped > 0) {
+    try {
+      logger.warn(
+        'routecache: the policy tags function gave a tag that cannot be kept (not a string, empty, or over 128 bytes once encoded): the answer is not stored',
+        { tags: computed },
+      );
+    } catch {
+      // Ignore a throwing logger.
+    }
+  }
+  return { tags, dropped: dropped > 0 };
 }
 
 function resolveIdentity(policy: Policy, info: () => RequestInfo, logger: Logger): string | undefined {

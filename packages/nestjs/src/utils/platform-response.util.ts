@@ -55,3 +55,9 @@ export function writeHeaders(
     for (const name in dropped) if (!(name in headers)) res.removeHeader(name);
   }
 }
+
+/** Sets `Content-Length` itself (a framing header `writeHeaders` leaves to the platform). */
+export function writeContentLength(res: PlatformResponse, length: string): void {
+  if (res.header && res.raw) res.header('content-length', length);
+  else res.setHeader?.('content-length', length);
+}

@@ -105,7 +105,15 @@ describe.each(PLATFORMS)('RouteCacheModule on %s', (platform) => {
       expect(head.status).toBe(200);
       expect(head.headers.get('cache-status')).toMatch(/; hit/);
       expect(head.headers.get('etag')).toBe(etag);
+      expect(head.headers.get('content-length')).toBe(String((await full.arrayBuffer()).byteLength));
       expect(await head.text()).toBe('');
+    });
+
+    it('carries the length of the GET on a miss too (RFC 9110 §8.6)', async () => {
+      const head = await fetch(`${server.url}/api/products/5`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      const full = await get('/api/products/5');
+      expect(head.headers.get('content-length')).toBe(String((await full.arrayBuffer()).byteLength));
     });
   });
 
