@@ -14,6 +14,46 @@ describe('getOrSet', () => {
     expect(cache.stats()).toMatchObject({ misses: 1, hits: 1, stored: 1 });
   });
 
+  it('gives every caller its own copy: one caller changing its value changes no other', async () => {
+    const { cache } = setupCache();
+    const gate = deferred();
+    const load = async () => {
+      await gate.promise;
+      return { items: [1] };
+    };
+    const [a, b] = await Promise.all([
+      cache.getOrSet('list', load),
+      cache.getOrSet('list', load),
+      gate.resolve(),
+    ]);
+    a.items.push(2);
+    expect(b.items).toEqual([1]);
+    const c = await cache.getOrSet('list', load);
+    c.items.push(3);
+    expect(c.items).toEqual([1, 3]);
+    expect((await cache.getOrSet('list', load)).items).toEqual([1]);
+  });
+
+  it('returns the same shape whichever layer answers: values go through JSON, as through Redis', async () => {
+    const { cache } = setupCache();
+    const when = new Date('2026-12-02T10:00:00.000Z');
+    const load = async () => ({ when, tags: new Map([['a', 1]]), n: 1 });
+    const loaded = await cache.getOrSet('shape', load);
+    const hit = await cache.getOrSet('shape', load);
+    expect(loaded).toEqual({ when: '2026-12-02T10:00:00.000Z', tags: {}, n: 1 });
+    expect(hit).toEqual(loaded);
+  });
+
+  it('returns a value JSON cannot hold to its caller, unstored, with a warning', async () => {
+    const warn = vi.fn();
+    const { cache } = setupCache({ logger: { warn, error: vi.fn() } });
+    const load = vi.fn(async () => ({ big: 10n }));
+    expect(await cache.getOrSet('big', load)).toEqual({ big: 10n });
+    expect(await cache.getOrSet('big', load)).toEqual({ big: 10n });
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps the value for ttl (default 60 s, or defaults.ttl)', async () => {
     const { cache, clock } = setupCache();
     const load = vi.fn(async () => 'v');

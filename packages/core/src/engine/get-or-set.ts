@@ -19,7 +19,10 @@ interface ResolvedEntryOptions {
  * Returns the cached value of `key`, or runs `load` once (single-flight across concurrent
  * callers), stores its result and returns it. A stale value within `staleWhileRevalidate` is
  * returned at once and refreshed in the background (once); within `staleIfError` it replaces a
- * failing `load`. Values are shared between callers: treat them as immutable.
+ * failing `load`. Values go through JSON, whichever layer answers (as they must through Redis):
+ * every caller gets its own copy, of the same shape from every store (a `Date` comes back as its
+ * ISO string, a `Map` as `{}`), the loader's callers included. A value JSON cannot hold (a
+ * `BigInt`, a cycle) is returned to its callers as it is, not stored, and logged.
  */
 export async function getOrSet<T>(
   context: EngineContext,
@@ -41,34 +44,60 @@ export async function getOrSet<T>(
     context.stats.count('hits', undefined);
     if (shouldRefreshEarly(entry, clock(), earlyRefresh))
       refreshInBackground(context, flights, storeKey, load, resolved);
-    return entry.value as T;
+    return ownCopy(entry.value) as T;
   }
   if (entry && freshness === 'stale') {
     context.stats.count('stale', undefined);
     refreshInBackground(context, flights, storeKey, load, resolved);
-    return entry.value as T;
+    return ownCopy(entry.value) as T;
   }
 
   context.stats.count('misses', undefined);
   try {
-    return await loadOnce(context, flights, storeKey, load, resolved);
+    return ownCopy(await loadOnce(context, flights, storeKey, load, resolved)) as T;
   } catch (error) {
     if (entry && canServeOnError(freshness)) {
       context.stats.count('stale', undefined);
-      return entry.value as T;
+      return ownCopy(entry.value) as T;
     }
     throw error;
   }
 }
 
-/** Runs `load` unless a load of `storeKey` is in progress (then shares its outcome), and stores the value. */
+/** A caller's own copy of a JSON-shaped value (primitives are their own copies). */
+function ownCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value; // a value JSON could not hold either (never stored): the loader's own
+  }
+}
+
+/** `value` as JSON gives it back, or `NOT_JSON` when JSON cannot hold it. */
+function throughJson(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/**
+ * Runs `load` unless a load of `storeKey` is in progress (then shares its outcome), and stores
+ * the value. Resolves the value as stored (through JSON), which callers copy.
+ */
 function loadOnce<T>(
   context: EngineContext,
   flights: DataFlights,
   storeKey: string,
   load: () => Promise<T>,
   options: ResolvedEntryOptions,
-): Promise<T> {
+): Promise<unknown> {
   const running = flights.get(storeKey);
   if (running) {
     context.stats.count('coalesced', undefined);
@@ -78,7 +107,18 @@ function loadOnce<T>(
   const promise = (async () => {
     // Race guard (behaviour 8): an invalidation after this instant drops the write.
     const startedAt = clock();
-    const value = await load();
+    const loaded = await load();
+    const value = throughJson(loaded);
+    if (value === NOT_JSON) {
+      try {
+        context.options.logger.warn('routecache: getOrSet value is not JSON-serialisable; not stored', {
+          key: storeKey,
+        });
+      } catch {
+        // Ignore a throwing logger.
+      }
+      return loaded;
+    }
     const storedAt = clock();
     const entry = buildDataEntry(storeKey, value, storedAt, storedAt - startedAt, options);
     if (entry && (await context.store.set(storeKey, entry, startedAt)))
