@@ -95,10 +95,21 @@ export function captureResponse(
     fail(new Error('The client closed the connection before the response ended'));
   }
   res.once('close', onClose);
+  // What the handler observes stays Node's: once it wrote its head or a chunk, `headersSent` is
+  // true although nothing left yet, so an error after a partial write is handled as Express
+  // handles it (its final handler aborts the connection instead of appending an error page).
+  let headSent = false;
+  Object.defineProperty(res, 'headersSent', {
+    configurable: true,
+    get(this: ServerResponse & { _header?: unknown }) {
+      return headSent || Boolean(this._header);
+    },
+  });
 
   res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
     if (state === 'through') return (below.writeHead as Variadic<ServerResponse>).call(this, status, ...rest);
     if (state === 'done') return this;
+    headSent = true;
     this.statusCode = status;
     if (typeof rest[0] === 'string') this.statusMessage = rest[0];
     setHeaders(this, typeof rest[0] === 'string' ? rest[1] : rest[0]);
@@ -111,6 +122,7 @@ export function captureResponse(
   };
   res.write = function write(this: ServerResponse, ...args: unknown[]) {
     const [chunk, encoding, callback] = args;
+    headSent = true;
     if (state === 'buffering' && (isEndlessStream(contentType(this)) || !take(chunk, encoding))) {
       streamThrough();
     }
@@ -121,6 +133,7 @@ export function captureResponse(
   } as ServerResponse['write'];
   res.end = function end(this: ServerResponse, ...args: unknown[]) {
     const [chunk, encoding] = args;
+    headSent = true;
     if (state === 'buffering') {
       if (take(chunk, encoding)) finish(concat(chunks, size));
       else streamThrough();

@@ -1,7 +1,7 @@
 import { createCache, createETag, PolicyError } from '@routecache/core';
 import { createFakeClock } from '@routecache/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXPRESS_VERSIONS, listen, type Running, revalidate } from '../test/harness';
+import { EXPRESS_VERSIONS, listen, type Running, rawRequest, revalidate } from '../test/harness';
 import { routeCache } from './route-cache';
 
 /** A miss whose response was stored (RFC 9211 `fwd=miss; stored`). */
@@ -40,6 +40,27 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       expect(hit.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await hit.json()).toEqual({ id: '1', calls: 1 });
       expect(calls()).toBe(1);
+    });
+
+    it('keeps Express semantics for an error after a partial write: headersSent, then an aborted connection', async () => {
+      const rc = routeCache();
+      const app = express();
+      const seen: boolean[] = [];
+      app.get('/partial', rc.policy({ maxAge: 60 }), (_req, res, next) => {
+        seen.push(res.headersSent);
+        res.write('part1-');
+        seen.push(res.headersSent);
+        next(new Error('failed after a partial write'));
+      });
+      app.use((_error: unknown, _req: unknown, _res: unknown, next: (error?: unknown) => void) =>
+        next(_error),
+      );
+      server = await listen(app);
+      // Express alone keeps the 200 head it sent and aborts: the client must not get a complete
+      // answer with an error page appended to part of the body.
+      await expect(rawRequest(`${server.url}/partial`)).rejects.toThrow();
+      expect(seen).toEqual([false, true]);
+      await expect(rawRequest(`${server.url}/partial`)).rejects.toThrow(); // nothing was stored
     });
 
     it('sends UTF-8 text and binary bodies byte for byte on a hit, with their length', async () => {
