@@ -1,3 +1,4 @@
+import type { MetricsHub } from '../metrics/metrics-hub';
 import type { HitForMiss } from './hit-for-miss';
 import type { ResolvedCacheOptions } from './options';
 import type { SafeStore } from './safe-store';
@@ -13,6 +14,8 @@ export interface EngineContext {
   readonly refreshing: Set<string>;
   /** Background work in progress, awaited by `close()`. */
   readonly background: Set<Promise<unknown>>;
+  /** Where metrics events go; `metrics.active` is false (and nothing is emitted) while no sink listens. */
+  readonly metrics: MetricsHub;
 }
 
 /** Runs `work` detached from the caller: tracked for `close()`, failures logged, never thrown. */

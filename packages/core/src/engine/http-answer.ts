@@ -1,6 +1,7 @@
 import { buildNotModifiedHeaders, isNotModified } from '../conditional';
 import { buildAgeHeader, buildCacheStatus, type CacheStatusEntry } from '../headers';
 import type { CacheAnswer, CacheEntry, ResponseHeaders, StoredResponse } from '../types';
+import { reportAnswer } from './answer-event';
 import type { EngineContext } from './context';
 import { getRemainingTtl } from './freshness';
 import type { RequestScope } from './request-scope';
@@ -47,11 +48,20 @@ export function answerFromEntry(
     // buildNotModifiedHeaders keeps age and cache-status (the upstream one), so they are added as it would have.
     const headers: ResponseHeaders = { ...kept, age };
     setCacheStatus(context, headers, status, ttl);
-    return { status: 304, headers, body: null, sent: false };
+    const answer: CacheAnswer = { status: 304, headers, body: null, sent: false };
+    if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
+    return answer;
   }
   const headers: ResponseHeaders = { ...stored, age };
   setCacheStatus(context, headers, status, ttl);
-  return { status: code, headers, body: scope.method === 'HEAD' ? null : response.body, sent: false };
+  const answer: CacheAnswer = {
+    status: code,
+    headers,
+    body: scope.method === 'HEAD' ? null : response.body,
+    sent: false,
+  };
+  if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
+  return answer;
 }
 
 /** Answers an origin result that is not (or not yet) an entry: `Cache-Status` and conditional evaluation. */
@@ -63,7 +73,9 @@ export function answerFromOrigin(
 ): CacheAnswer {
   const headers: ResponseHeaders = { ...result.headers };
   setCacheStatus(context, headers, status);
-  return answerConditionally(context, scope, result.status, headers, result.body);
+  const answer = answerConditionally(context, scope, result.status, headers, result.body);
+  if (context.metrics.active) reportAnswer(context, scope, status, answer, undefined, context.options.clock());
+  return answer;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { StoreError } from '../errors';
 import { parseRequestUrl } from '../key';
+import { monotonicMs } from '../metrics/metrics-hub';
 import { normalizeTags } from '../policy';
 import type { CacheRequest, InvalidationMode, ResponseHeaders } from '../types';
 import type { EngineContext } from './context';
@@ -36,6 +37,7 @@ export async function invalidate(
   );
   const { store } = context;
   const now = context.options.clock();
+  const started = context.metrics.active ? monotonicMs() : 0;
   let count = 0;
   let failed = false;
 
@@ -56,6 +58,17 @@ export async function invalidate(
       // Expiring an entry without grace windows already removed it: count it once either way.
       else count += Math.max(deleted, expired ?? 0);
     }
+  }
+  if (context.metrics.active) {
+    context.metrics.invalidation({
+      kind: tags.length > 0 ? 'tags' : 'keys',
+      mode,
+      targets: tags.length + keys.length,
+      reached: count,
+      durationMs: monotonicMs() - started,
+      failed,
+      tags,
+    });
   }
   if (failed)
     throw new StoreError('invalidation failed: the store did not answer', { store: store.store.name });
@@ -82,7 +95,19 @@ export async function invalidateUrls(
   }
   if (paths.size === 0) return;
   const tags = [...paths].map((path) => buildUrlTag(host, path));
-  await context.store.invalidateTags(tags, 'delete', context.options.clock());
+  const started = context.metrics.active ? monotonicMs() : 0;
+  const reached = await context.store.invalidateTags(tags, 'delete', context.options.clock());
+  if (context.metrics.active) {
+    context.metrics.invalidation({
+      kind: 'url',
+      mode: 'delete',
+      targets: tags.length,
+      reached: reached ?? 0,
+      durationMs: monotonicMs() - started,
+      failed: reached === undefined,
+      tags,
+    });
+  }
 }
 
 /** The path of `reference` when it points at `host` (relative, or absolute with the same host). */
