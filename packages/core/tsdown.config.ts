@@ -5,6 +5,8 @@ export default defineConfig({
     index: 'src/index.ts',
     'redis/index': 'src/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'prometheus/index': 'src/prometheus/index.ts',
+    'otel/index': 'src/otel/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -12,5 +14,5 @@ export default defineConfig({
   target: 'es2022',
   sourcemap: true,
   clean: true,
-  external: ['ioredis', 'vitest', 'lru-cache', /^node:/],
+  external: ['ioredis', 'vitest', 'lru-cache', 'prom-client', /^@opentelemetry\//, /^node:/],
 });

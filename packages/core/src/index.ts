@@ -16,6 +16,7 @@ export {
 } from './conditional';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
+export type { CdnHealth, HealthOptions, HealthReport, RouteHealth } from './engine/health';
 export { nestPolicyError, PolicyError, StoreError } from './errors';
 export {
   buildAgeHeader,
@@ -35,6 +36,8 @@ export {
   MAX_KEY_LENGTH,
   parseRequestUrl,
 } from './key';
+export type * from './metrics/events';
+export type * from './metrics/inspection';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,

@@ -44,7 +44,9 @@ export function createCache(options: CacheOptions = {}): RouteCache {
   try {
     resolved.store.instrument?.(metrics);
   } catch (error) {
-    resolved.logger.warn('routecache: the store could not be instrumented; its calls are not measured', { error });
+    resolved.logger.warn('routecache: the store could not be instrumented; its calls are not measured', {
+      error,
+    });
   }
   const dataFlights: DataFlights = new Map();
   const handle = createHandler(context);

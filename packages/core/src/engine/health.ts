@@ -101,7 +101,11 @@ export function createHealth(
   let snapshots: Snapshot[] = [];
 
   /** The counters' change over (about) the window, and the seconds it covers. */
-  function windowed(now: number, windowMs: number, current: Snapshot): { seconds: number; routes: Record<string, RouteHealth> } {
+  function windowed(
+    now: number,
+    windowMs: number,
+    current: Snapshot,
+  ): { seconds: number; routes: Record<string, RouteHealth> } {
     // The cache younger than the window: since creation. Else the newest report at least
     // `windowMs` old, or the oldest one kept (reports were rarer than the window), or creation.
     const since = now - windowMs;

@@ -74,7 +74,8 @@ export function answerFromOrigin(
   const headers: ResponseHeaders = { ...result.headers };
   setCacheStatus(context, headers, status);
   const answer = answerConditionally(context, scope, result.status, headers, result.body);
-  if (context.metrics.active) reportAnswer(context, scope, status, answer, undefined, context.options.clock());
+  if (context.metrics.active)
+    reportAnswer(context, scope, status, answer, undefined, context.options.clock());
   return answer;
 }
 

@@ -102,7 +102,8 @@ export function createMetricsHub(logger: Logger): MetricsHub {
       return sinks.length > 0;
     },
     add(sink) {
-      if (typeof sink !== 'object' || sink === null) throw new TypeError('observe() takes a metrics sink object');
+      if (typeof sink !== 'object' || sink === null)
+        throw new TypeError('observe() takes a metrics sink object');
       const wasActive = sinks.length > 0;
       sinks = [...sinks, sink];
       if (!wasActive) for (const listener of listeners) listener(true);
@@ -120,7 +121,7 @@ export function createMetricsHub(logger: Logger): MetricsHub {
     answer(event) {
       each((sink) => sink.answer?.(event));
     },
-    async origin(info, run) {
+    async origin<T extends { status: number }>(info: OriginRunInfo, run: () => Promise<T>): Promise<T> {
       const started = monotonicMs();
       let status: number | undefined;
       let error: unknown;

@@ -134,7 +134,13 @@ export function redisBus(options: RedisBusOptions): RedisBus {
   };
 
   const send = async (message?: BusMessage): Promise<void> => {
-    const envelope: Envelope = { v: 1, from: id, seq: seq++, t: Date.now(), ...(message ? { m: message } : {}) };
+    const envelope: Envelope = {
+      v: 1,
+      from: id,
+      seq: seq++,
+      t: Date.now(),
+      ...(message ? { m: message } : {}),
+    };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([

@@ -160,7 +160,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     essential = false,
   ): Promise<T> {
     if (observer === undefined) return guardedCall(operation, call, limitMs, essential);
-    return observer.around({ layer: 'l2', operation }, () => guardedCall(operation, call, limitMs, essential));
+    return observer.around({ layer: 'l2', operation }, () =>
+      guardedCall(operation, call, limitMs, essential),
+    );
   }
 
   function guardedCall<T>(
