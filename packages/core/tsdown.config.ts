@@ -7,6 +7,7 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'prometheus/index': 'src/prometheus/index.ts',
     'otel/index': 'src/otel/index.ts',
+    'node/index': 'src/node/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

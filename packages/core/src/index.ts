@@ -65,3 +65,4 @@ export {
   type WebCacheStoreOptions,
   webCacheStore,
 } from './stores/web-cache';
+export * from './warm/index';

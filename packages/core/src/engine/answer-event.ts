@@ -42,6 +42,7 @@ export function reportAnswer(
     stored: status.stored === true,
     key: scope.bypass ? undefined : scope.key,
     url: scope.url,
+    host: scope.host,
     tags: scope.tags,
     ageSeconds: fromStore ? Math.max(0, (now - entry.storedAt) / 1000) : undefined,
   };

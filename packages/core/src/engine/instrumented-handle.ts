@@ -43,6 +43,7 @@ export function instrumentHandle(handle: Handle, metrics: MetricsHub): Handle {
           stored: false,
           key: undefined,
           url: request.url,
+          host: String(request.host ?? '').toLowerCase(),
           tags: [],
           ageSeconds: undefined,
         });

@@ -42,6 +42,8 @@ export interface AnswerEvent {
   readonly key: string | undefined;
   /** Path and filtered query the key was built from (what the handler saw). */
   readonly url: string;
+  /** Lower-case `Host` of the request. */
+  readonly host: string;
   /** Entry tags (validated). */
   readonly tags: readonly string[];
   /** Age of the entry served, seconds (absent when the handler ran). */
