@@ -1,7 +1,14 @@
-import type { RewarmOptions, Rewarmer, RouteCache, WarmOptions, WarmSource, WarmSummary } from '@routecache/core';
+import type { RequestListener } from 'node:http';
+import type {
+  Rewarmer,
+  RewarmOptions,
+  RouteCache,
+  WarmOptions,
+  WarmSource,
+  WarmSummary,
+} from '@routecache/core';
 import { PolicyError, rewarmAfterInvalidation, warmCache } from '@routecache/core';
 import { createHttpDispatch } from '@routecache/core/node';
-import type { RequestListener } from 'node:http';
 
 /** Options of `rc.warm()` / `rc.rewarm()`: the Express app the requests go through. */
 export interface ExpressWarmTarget {

@@ -7,7 +7,11 @@ import type { RefreshApp } from './refresh';
  * (every middleware included), on any runtime. Without a `Host` header the URL's host is
  * `localhost`; send the host your visitors use, it is part of the key.
  */
-export function createFetchDispatch(app: RefreshApp | undefined, method: string, env?: unknown): WarmDispatch {
+export function createFetchDispatch(
+  app: RefreshApp | undefined,
+  method: string,
+  env?: unknown,
+): WarmDispatch {
   if (!app || typeof app.fetch !== 'function') {
     throw new PolicyError('app', `${method}: give the Hono app (routeCache({ app }) or { app })`);
   }

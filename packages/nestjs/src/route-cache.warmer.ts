@@ -1,8 +1,8 @@
+import type { RequestListener, Server } from 'node:http';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { WarmDispatch } from '@routecache/core';
 import { PolicyError } from '@routecache/core';
 import { createHttpDispatch } from '@routecache/core/node';
-import type { RequestListener, Server } from 'node:http';
 
 /** Fastify's in-process request injection, as Nest's Fastify adapter exposes it. */
 interface Injectable {
@@ -24,7 +24,10 @@ export async function openNestDispatch(
 ): Promise<{ dispatch: WarmDispatch; close(): Promise<void> }> {
   const adapter = host?.httpAdapter;
   if (!adapter) {
-    throw new PolicyError('app', `${method}: no Nest HTTP adapter yet (call it after app.init() or app.listen())`);
+    throw new PolicyError(
+      'app',
+      `${method}: no Nest HTTP adapter yet (call it after app.init() or app.listen())`,
+    );
   }
   const server = adapter.getHttpServer() as Server | undefined;
   if (server?.listening) return createHttpDispatch({ server });
@@ -40,5 +43,8 @@ export async function openNestDispatch(
     };
   }
   if (typeof instance === 'function') return createHttpDispatch({ listener: instance as RequestListener });
-  throw new PolicyError('app', `${method}: the Nest HTTP adapter is neither Express nor Fastify and is not listening`);
+  throw new PolicyError(
+    'app',
+    `${method}: the Nest HTTP adapter is neither Express nor Fastify and is not listening`,
+  );
 }

@@ -1,4 +1,4 @@
-import { request as httpRequest, type RequestListener, type Server, createServer } from 'node:http';
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WarmDispatch } from '../warm/warm-types';
 
@@ -30,7 +30,14 @@ export async function createHttpDispatch(
     });
   }
   const address = server.address() as AddressInfo;
-  const hostname = address.family === 'IPv6' ? (address.address === '::' ? '::1' : address.address) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const hostname =
+    address.family === 'IPv6'
+      ? address.address === '::'
+        ? '::1'
+        : address.address
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   const dispatch: WarmDispatch = (path, headers) =>
     new Promise((resolve, reject) => {
       const req = httpRequest(
@@ -38,7 +45,9 @@ export async function createHttpDispatch(
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }),
+          );
           res.on('error', reject);
         },
       );

@@ -497,7 +497,8 @@ function prefixGroup(key: string, prefix: string): string {
   const rest = key.slice(prefix.length).replace(/^\{[^}]*\}/, '');
   const kind = rest.slice(0, 2);
   if (kind === 'e:') {
-    const namespace = rest.slice(2).split(':', 1)[0];
+    // HTTP keys are `<namespace>|GET|…` (`<namespace>:h:…` hashed), data keys `<namespace>:data:…`.
+    const namespace = rest.slice(2).split(/[|:]/, 1)[0];
     return `${prefix}e:${namespace}`;
   }
   if (rest[1] === ':') return `${prefix}${rest[0]}`;

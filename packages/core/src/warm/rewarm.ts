@@ -124,6 +124,7 @@ export function rewarmAfterInvalidation(
 
 function whole(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new PolicyError(field, 'rewarm(): must be a whole number, 1 or more');
+  if (!Number.isInteger(value) || value < 1)
+    throw new PolicyError(field, 'rewarm(): must be a whole number, 1 or more');
   return value;
 }

@@ -98,7 +98,12 @@ export async function warmCache(
     try {
       ({ status } = await dispatch(request.path, request.headers));
     } catch (error) {
-      return { url: request.path, outcome: 'failed', reason: describe(error), durationMs: monotonicMs() - t0 };
+      return {
+        url: request.path,
+        outcome: 'failed',
+        reason: describe(error),
+        durationMs: monotonicMs() - t0,
+      };
     }
     const durationMs = monotonicMs() - t0;
     const event = answers.get(request.match)?.shift();
@@ -107,7 +112,9 @@ export async function warmCache(
     if (!event) return { ...base, outcome: 'skipped', reason: 'no policy' };
     switch (event.outcome) {
       case 'miss':
-        return event.stored ? { ...base, outcome: 'stored' } : { ...base, outcome: 'skipped', reason: 'not stored' };
+        return event.stored
+          ? { ...base, outcome: 'stored' }
+          : { ...base, outcome: 'skipped', reason: 'not stored' };
       case 'hit':
       case 'stale':
       case 'coalesced':
@@ -134,7 +141,10 @@ function toRequest(target: WarmTarget, baseHeaders: Record<string, string>): Req
   if (typeof raw !== 'string' || raw === '') {
     throw new PolicyError('targets', 'warm(): every target must be a URL string or { url, headers }');
   }
-  const headers = { ...baseHeaders, ...lowerCaseKeys(typeof target === 'string' ? {} : (target.headers ?? {})) };
+  const headers = {
+    ...baseHeaders,
+    ...lowerCaseKeys(typeof target === 'string' ? {} : (target.headers ?? {})),
+  };
   let path = raw;
   if (!raw.startsWith('/')) {
     let url: URL;
@@ -174,13 +184,19 @@ async function readSitemap(
   const urls = first.urls.slice(0, maxTargets);
   for (const nested of first.sitemaps) {
     if (urls.length >= maxTargets) break;
-    urls.push(...parseSitemap(await fetchText(dispatch, nested, headers)).urls.slice(0, maxTargets - urls.length));
+    urls.push(
+      ...parseSitemap(await fetchText(dispatch, nested, headers)).urls.slice(0, maxTargets - urls.length),
+    );
   }
   return urls;
 }
 
 /** A path goes through the app; an absolute URL through `fetch`. */
-async function fetchText(dispatch: WarmDispatch, location: string, headers: Record<string, string>): Promise<string> {
+async function fetchText(
+  dispatch: WarmDispatch,
+  location: string,
+  headers: Record<string, string>,
+): Promise<string> {
   if (location.startsWith('/')) {
     const { status, body } = await dispatch(location, headers);
     if (status !== 200) throw new Error(`warm(): sitemap ${location} answered ${status}`);

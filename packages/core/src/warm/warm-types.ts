@@ -1,5 +1,7 @@
 /** A page to warm: a path (`'/products/1'`) or an absolute URL (its host is sent as `Host`), optionally with request headers. */
-export type WarmTarget = string | { readonly url: string; readonly headers?: Readonly<Record<string, string>> };
+export type WarmTarget =
+  | string
+  | { readonly url: string; readonly headers?: Readonly<Record<string, string>> };
 
 /** Where the targets come from: a list, or a sitemap (a path is fetched through the app itself). */
 export type WarmSource = readonly WarmTarget[] | { readonly sitemap: string };
