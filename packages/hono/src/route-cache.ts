@@ -129,7 +129,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
     invalidate: (target) => cache.invalidate(target),
     stats: () => cache.stats(),
     health: (healthOptions) => cache.health(healthOptions),
-    warm(source, warmOptions = {}) {
+    async warm(source, warmOptions = {}) {
       const { app: target = app, env, ...rest } = warmOptions;
       return warmCache(cache, createFetchDispatch(target, 'rc.warm()', env), source, rest);
     },
