@@ -410,11 +410,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     async probe(probeOptions: StoreProbeOptions): Promise<StoreProbe> {
-      // Not through the breaker: health must see whether Redis answers now.
+      // Neither through nor into the breaker: health must see whether Redis answers now, and a
+      // probe must not change what requests do.
       const started = performance.now();
       let l2: NonNullable<StoreProbe['l2']>;
       try {
-        await guardedCall('ping', () => client.ping(), probeOptions.timeoutMs, true);
+        await withinDeadline(
+          client.ping(),
+          probeOptions.timeoutMs,
+          () => new StoreError(`redis ping timed out after ${probeOptions.timeoutMs} ms`, { reason: 'timeout' }),
+        );
         l2 = { reachable: true, latencyMs: performance.now() - started };
       } catch (error) {
         return { l2: { reachable: false, error: (error as Error)?.message ?? String(error) } };
