@@ -52,7 +52,8 @@ describe('redisStore for operating', () => {
     const prefix = uniquePrefix('ops');
     const store = redisStore({ client, prefix });
     try {
-      for (const id of ['1', '2', '3']) await store.set(`v1|GET|h|/items/${id}|||-`, entry(`v1|GET|h|/items/${id}|||-`));
+      for (const id of ['1', '2', '3'])
+        await store.set(`v1|GET|h|/items/${id}|||-`, entry(`v1|GET|h|/items/${id}|||-`));
       await store.set('v1:data:user', entry('v1:data:user', []));
       const probe = await store.probe({ timeoutMs: 1000, keyspaceSample: 10_000 });
       expect(probe.l2?.reachable).toBe(true);

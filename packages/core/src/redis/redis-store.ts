@@ -418,7 +418,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         await withinDeadline(
           client.ping(),
           probeOptions.timeoutMs,
-          () => new StoreError(`redis ping timed out after ${probeOptions.timeoutMs} ms`, { reason: 'timeout' }),
+          () =>
+            new StoreError(`redis ping timed out after ${probeOptions.timeoutMs} ms`, { reason: 'timeout' }),
         );
         l2 = { reachable: true, latencyMs: performance.now() - started };
       } catch (error) {
