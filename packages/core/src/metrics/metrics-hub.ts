@@ -97,21 +97,22 @@ export function createMetricsHub(logger: Logger): MetricsHub {
     return run;
   }
 
-  const hub: MetricsHub = {
-    get active() {
-      return sinks.length > 0;
-    },
+  const hub: MetricsHub & { active: boolean } = {
+    // A plain field (not a getter): the engine reads it on every answer.
+    active: false,
     add(sink) {
       if (typeof sink !== 'object' || sink === null)
         throw new TypeError('observe() takes a metrics sink object');
       const wasActive = sinks.length > 0;
       sinks = [...sinks, sink];
+      hub.active = true;
       if (!wasActive) for (const listener of listeners) listener(true);
       let attached = true;
       return () => {
         if (!attached) return;
         attached = false;
         sinks = sinks.filter((s) => s !== sink);
+        hub.active = sinks.length > 0;
         if (sinks.length === 0) for (const listener of listeners) listener(false);
       };
     },

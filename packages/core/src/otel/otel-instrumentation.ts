@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { PolicyError } from '../errors';
 import type { MetricsSink } from '../metrics/events';
+import { createLabelTally } from '../metrics/label-tally';
 import { type CacheSource, createRouteLabeller, resolveCache } from '../metrics/labels';
 
 /** `instrumentOpenTelemetry()` options. */
@@ -84,11 +85,15 @@ export function instrumentOpenTelemetry(
       : { 'http.route': label };
   };
 
-  const answers = meter.createCounter('routecache.answers', {
+  // Counted on the hit path: tallied per combination, observed at collection time (no
+  // attribute object built and hashed per answer).
+  const answerTally = createLabelTally(['route', 'outcome', 'layer', 'reason', 'notModified']);
+  const storedTally = createLabelTally(['route']);
+  const answers = meter.createObservableCounter('routecache.answers', {
     description: 'Requests answered by the cache, by route, outcome, layer, reason and 304.',
     unit: '{answer}',
   });
-  const stored = meter.createCounter('routecache.stored', {
+  const stored = meter.createObservableCounter('routecache.stored', {
     description: 'Handler results stored after a miss.',
     unit: '{entry}',
   });
@@ -134,6 +139,8 @@ export function instrumentOpenTelemetry(
   const busLag = meter.createObservableGauge('routecache.bus.lag', { unit: 's' });
   const busLosses = meter.createObservableCounter('routecache.bus.losses', { unit: '{loss}' });
   const observables = [
+    answers,
+    stored,
     l1Entries,
     l1MaxEntries,
     l1Bytes,
@@ -145,6 +152,18 @@ export function instrumentOpenTelemetry(
     busLosses,
   ];
   const batch = (result: Parameters<Parameters<typeof meter.addBatchObservableCallback>[0]>[0]) => {
+    for (const { labels, total } of answerTally.totals()) {
+      const attributes: Attributes = {
+        ...routeAttributes(labels.route),
+        'routecache.outcome': labels.outcome,
+        'routecache.layer': labels.layer,
+        'routecache.not_modified': labels.notModified === 'true',
+      };
+      if (labels.reason !== '') attributes['routecache.reason'] = labels.reason;
+      result.observe(answers, total, attributes);
+    }
+    for (const { labels, total } of storedTally.totals())
+      result.observe(stored, total, routeAttributes(labels.route));
     const state = cache.inspect();
     if (state.l1) {
       result.observe(l1Entries, state.l1.entries);
@@ -168,15 +187,15 @@ export function instrumentOpenTelemetry(
 
   const sink: MetricsSink = {
     answer(event) {
-      const attributes: Attributes = {
-        ...routeAttributes(event.route),
-        'routecache.outcome': event.outcome,
-        'routecache.layer': event.layer,
-        'routecache.not_modified': event.notModified,
-      };
-      if (event.reason !== undefined) attributes['routecache.reason'] = event.reason;
-      answers.add(1, attributes);
-      if (event.stored) stored.add(1, routeAttributes(event.route));
+      const route = routeLabel(event.route);
+      answerTally.add([
+        route,
+        event.outcome,
+        event.layer,
+        event.reason ?? '',
+        event.notModified ? 'true' : 'false',
+      ]);
+      if (event.stored) storedTally.add([route]);
       const span = trace.getActiveSpan();
       if (span?.isRecording()) {
         const spanAttributes: Attributes = {

@@ -1,6 +1,7 @@
 import { Counter, register as defaultRegistry, Gauge, Histogram, type Registry } from 'prom-client';
 import { PolicyError } from '../errors';
 import type { MetricsSink } from '../metrics/events';
+import { createLabelTally } from '../metrics/label-tally';
 import { type CacheSource, createRouteLabeller, resolveCache, statusClass } from '../metrics/labels';
 
 /** `registerPrometheusMetrics()` options. */
@@ -86,17 +87,29 @@ export function registerPrometheusMetrics(
   const registers = [registry];
   const name = (suffix: string) => `${prefix}${suffix}`;
 
+  // Answers are counted on the hit path: tallied per label combination, handed to prom-client at scrape time.
+  const answerLabels = ['route', 'outcome', 'layer', 'reason', 'not_modified'] as const;
+  const answerTally = createLabelTally(answerLabels);
+  const storedTally = createLabelTally(['route']);
   const answers = new Counter({
     name: name('answers_total'),
     help: 'Requests answered by the cache, by route pattern, outcome (hit, stale, miss, coalesced, bypass), layer the body came from (l1, l2, origin), reason (bypass or stale detail) and whether the answer was a 304.',
-    labelNames: ['route', 'outcome', 'layer', 'reason', 'not_modified'],
+    labelNames: answerLabels,
     registers,
+    collect() {
+      this.reset();
+      for (const { labels, total } of answerTally.totals()) this.inc(labels, total);
+    },
   });
   const stored = new Counter({
     name: name('stored_total'),
     help: 'Handler results stored by the cache after a miss, by route pattern.',
     labelNames: ['route'],
     registers,
+    collect() {
+      this.reset();
+      for (const { labels, total } of storedTally.totals()) this.inc(labels, total);
+    },
   });
   const origin = new Histogram({
     name: name('origin_duration_seconds'),
@@ -240,14 +253,14 @@ export function registerPrometheusMetrics(
   const sink: MetricsSink = {
     answer(event) {
       const route = routeLabel(event.route);
-      answers.inc({
+      answerTally.add([
         route,
-        outcome: event.outcome,
-        layer: event.layer,
-        reason: event.reason ?? '',
-        not_modified: event.notModified ? 'true' : 'false',
-      });
-      if (event.stored) stored.inc({ route });
+        event.outcome,
+        event.layer,
+        event.reason ?? '',
+        event.notModified ? 'true' : 'false',
+      ]);
+      if (event.stored) storedTally.add([route]);
     },
     originEnd(info, end) {
       origin.observe(
