@@ -1,3 +1,5 @@
+import type { AnswerEvent } from './events';
+
 /**
  * Counts per label combination on the hot path without building a label object or hashing one
  * per event: nested maps keyed by the label values (interned strings from the engine and the
@@ -46,5 +48,38 @@ export function createLabelTally(labelNames: readonly string[]): LabelTally {
       leaf.total += by;
     },
     totals: () => leaves,
+  };
+}
+
+/** Label names of the answer counts, in tally order. */
+export const ANSWER_LABELS = ['route', 'outcome', 'layer', 'reason', 'not_modified'] as const;
+
+/** The answer and stored counts both integrations keep, fed from `AnswerEvent`s. */
+export interface AnswerCounts {
+  /** By `ANSWER_LABELS` (`reason` `''` when none, `not_modified` `'true'` / `'false'`). */
+  readonly answers: LabelTally;
+  /** By `route`. */
+  readonly stored: LabelTally;
+  record(event: AnswerEvent): void;
+}
+
+/** Answer counts labelled with `routeLabel(event.route)`. */
+export function createAnswerCounts(routeLabel: (route: string | undefined) => string): AnswerCounts {
+  const answers = createLabelTally(ANSWER_LABELS);
+  const stored = createLabelTally(['route']);
+  return {
+    answers,
+    stored,
+    record(event) {
+      const route = routeLabel(event.route);
+      answers.add([
+        route,
+        event.outcome,
+        event.layer,
+        event.reason ?? '',
+        event.notModified ? 'true' : 'false',
+      ]);
+      if (event.stored) stored.add([route]);
+    },
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { PolicyError } from '../errors';
 import type { MetricsSink } from '../metrics/events';
-import { createLabelTally } from '../metrics/label-tally';
+import { createAnswerCounts } from '../metrics/label-tally';
 import { type CacheSource, createRouteLabeller, resolveCache } from '../metrics/labels';
 
 /** `instrumentOpenTelemetry()` options. */
@@ -87,8 +87,7 @@ export function instrumentOpenTelemetry(
 
   // Counted on the hit path: tallied per combination, observed at collection time (no
   // attribute object built and hashed per answer).
-  const answerTally = createLabelTally(['route', 'outcome', 'layer', 'reason', 'notModified']);
-  const storedTally = createLabelTally(['route']);
+  const counts = createAnswerCounts(routeLabel);
   const answers = meter.createObservableCounter('routecache.answers', {
     description: 'Requests answered by the cache, by route, outcome, layer, reason and 304.',
     unit: '{answer}',
@@ -152,17 +151,17 @@ export function instrumentOpenTelemetry(
     busLosses,
   ];
   const batch = (result: Parameters<Parameters<typeof meter.addBatchObservableCallback>[0]>[0]) => {
-    for (const { labels, total } of answerTally.totals()) {
+    for (const { labels, total } of counts.answers.totals()) {
       const attributes: Attributes = {
         ...routeAttributes(labels.route),
         'routecache.outcome': labels.outcome,
         'routecache.layer': labels.layer,
-        'routecache.not_modified': labels.notModified === 'true',
+        'routecache.not_modified': labels.not_modified === 'true',
       };
       if (labels.reason !== '') attributes['routecache.reason'] = labels.reason;
       result.observe(answers, total, attributes);
     }
-    for (const { labels, total } of storedTally.totals())
+    for (const { labels, total } of counts.stored.totals())
       result.observe(stored, total, routeAttributes(labels.route));
     const state = cache.inspect();
     if (state.l1) {
@@ -187,15 +186,7 @@ export function instrumentOpenTelemetry(
 
   const sink: MetricsSink = {
     answer(event) {
-      const route = routeLabel(event.route);
-      answerTally.add([
-        route,
-        event.outcome,
-        event.layer,
-        event.reason ?? '',
-        event.notModified ? 'true' : 'false',
-      ]);
-      if (event.stored) storedTally.add([route]);
+      counts.record(event);
       const span = trace.getActiveSpan();
       if (span?.isRecording()) {
         const spanAttributes: Attributes = {

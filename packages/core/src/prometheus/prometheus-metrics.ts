@@ -1,7 +1,7 @@
 import { Counter, register as defaultRegistry, Gauge, Histogram, type Registry } from 'prom-client';
 import { PolicyError } from '../errors';
 import type { MetricsSink } from '../metrics/events';
-import { createLabelTally } from '../metrics/label-tally';
+import { ANSWER_LABELS, createAnswerCounts } from '../metrics/label-tally';
 import { type CacheSource, createRouteLabeller, resolveCache, statusClass } from '../metrics/labels';
 
 /** `registerPrometheusMetrics()` options. */
@@ -88,17 +88,15 @@ export function registerPrometheusMetrics(
   const name = (suffix: string) => `${prefix}${suffix}`;
 
   // Answers are counted on the hit path: tallied per label combination, handed to prom-client at scrape time.
-  const answerLabels = ['route', 'outcome', 'layer', 'reason', 'not_modified'] as const;
-  const answerTally = createLabelTally(answerLabels);
-  const storedTally = createLabelTally(['route']);
+  const counts = createAnswerCounts(routeLabel);
   const answers = new Counter({
     name: name('answers_total'),
     help: 'Requests answered by the cache, by route pattern, outcome (hit, stale, miss, coalesced, bypass), layer the body came from (l1, l2, origin), reason (bypass or stale detail) and whether the answer was a 304.',
-    labelNames: answerLabels,
+    labelNames: ANSWER_LABELS,
     registers,
     collect() {
       this.reset();
-      for (const { labels, total } of answerTally.totals()) this.inc(labels, total);
+      for (const { labels, total } of counts.answers.totals()) this.inc(labels, total);
     },
   });
   const stored = new Counter({
@@ -108,7 +106,7 @@ export function registerPrometheusMetrics(
     registers,
     collect() {
       this.reset();
-      for (const { labels, total } of storedTally.totals()) this.inc(labels, total);
+      for (const { labels, total } of counts.stored.totals()) this.inc(labels, total);
     },
   });
   const origin = new Histogram({
@@ -251,17 +249,7 @@ export function registerPrometheusMetrics(
   });
 
   const sink: MetricsSink = {
-    answer(event) {
-      const route = routeLabel(event.route);
-      answerTally.add([
-        route,
-        event.outcome,
-        event.layer,
-        event.reason ?? '',
-        event.notModified ? 'true' : 'false',
-      ]);
-      if (event.stored) storedTally.add([route]);
-    },
+    answer: counts.record,
     originEnd(info, end) {
       origin.observe(
         {

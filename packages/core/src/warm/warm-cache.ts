@@ -141,10 +141,8 @@ function toRequest(target: WarmTarget, baseHeaders: Record<string, string>): Req
   if (typeof raw !== 'string' || raw === '') {
     throw new PolicyError('targets', 'warm(): every target must be a URL string or { url, headers }');
   }
-  const headers = {
-    ...baseHeaders,
-    ...lowerCaseKeys(typeof target === 'string' ? {} : (target.headers ?? {})),
-  };
+  // The Host: the target's own header, else an absolute URL's host, else the options' headers.
+  const headers = { ...baseHeaders };
   let path = raw;
   if (!raw.startsWith('/')) {
     let url: URL;
@@ -154,8 +152,9 @@ function toRequest(target: WarmTarget, baseHeaders: Record<string, string>): Req
       throw new PolicyError('targets', `warm(): "${raw}" is neither a path nor an absolute URL`);
     }
     path = url.pathname + url.search;
-    headers.host ??= url.host;
+    headers.host = url.host;
   }
+  Object.assign(headers, lowerCaseKeys(typeof target === 'string' ? {} : (target.headers ?? {})));
   const host = (headers.host ?? '').toLowerCase();
   return { path, headers, match: `${host} ${path.split('?', 1)[0]}` };
 }
