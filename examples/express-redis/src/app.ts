@@ -1,8 +1,10 @@
 import { createCache, memoryStore, type RouteCache, tieredStore } from '@routecache/core';
+import { registerPrometheusMetrics } from '@routecache/core/prometheus';
 import { redisBus, redisStore } from '@routecache/core/redis';
 import { type RouteCacheMiddleware, routeCache } from '@routecache/express';
 import express, { type Express } from 'express';
 import type { Cluster, Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import type { Catalogue } from './catalogue.ts';
 
 /** What `createApp()` needs. */
@@ -23,6 +25,8 @@ export interface ShopApp {
   app: Express;
   rc: RouteCacheMiddleware;
   cache: RouteCache;
+  /** The Prometheus registry `/metrics` serves (the cache's metrics are on it). */
+  registry: Registry;
 }
 
 /**
@@ -74,6 +78,20 @@ export function createApp(options: AppOptions): ShopApp {
   app.get('/stats', (_req, res) => {
     res.json(rc.stats());
   });
+  // Operating: Prometheus scrapes /metrics; readiness probes and dashboards read /health.
+  const registry = new Registry();
+  registerPrometheusMetrics(cache, { registry });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get('/health', async (req, res) => {
+    const sample = Number(req.query.keyspace ?? 0);
+    res.json(
+      await rc.health({
+        keyspaceSample: Number.isInteger(sample) && sample > 0 ? Math.min(sample, 1000) : 0,
+      }),
+    );
+  });
 
-  return { app, rc, cache };
+  return { app, rc, cache, registry };
 }

@@ -13,4 +13,16 @@ describe('hono-node example', () => {
     const third = await app.request('/api/products/1');
     expect(await third.json()).toEqual({ id: '1', name: 'Teapot', price: 20 });
   });
+
+  it('serves the cache health report on /health', async () => {
+    const app = createApp();
+    await app.request('/api/products/2');
+    await app.request('/api/products/2');
+    const report = (await (await app.request('/health')).json()) as {
+      status: string;
+      routes: Record<string, { hitRatio: number }>;
+    };
+    expect(report.status).toBe('ok');
+    expect(report.routes['GET /api/products/:id']?.hitRatio).toBe(0.5);
+  });
 });

@@ -36,5 +36,7 @@ export function createApp(store?: Store): Hono {
   });
   app.get('/about', rc.policy({ maxAge: '1h' }), (c) => c.html('<h1>routecache on Hono</h1>'));
   app.get('/stats', (c) => c.json(rc.stats()));
+  // Readiness probes and dashboards: L1 against its bound, per-route hit ratios.
+  app.get('/health', async (c) => c.json(await rc.health()));
   return app;
 }

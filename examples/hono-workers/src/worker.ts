@@ -28,6 +28,8 @@ app.get('/api/time/:zone', (c) =>
   }),
 );
 app.get('/hello', rc.policy({ maxAge: '1h', tags: ['hello'] }), (c) => c.text('Hello from the edge'));
+// The isolate's cache health: per-route hit ratios (health() is edge-safe).
+app.get('/health', async (c) => c.json(await rc.health()));
 app.post('/purge/:tag', async (c) => c.json(await rc.invalidate({ tags: [c.req.param('tag')] })));
 
 export default app;

@@ -50,4 +50,20 @@ describe('the nestjs-basic example', () => {
     const bob = await fetch(`${url}/me`, { headers: { 'x-user-id': 'bob' } });
     expect(await bob.json()).toMatchObject({ userId: 'bob' });
   });
+
+  it('serves the cache health report on /health', async () => {
+    await fetch(`${url}/api/products/2`);
+    await fetch(`${url}/api/products/2`);
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-status')).toBeNull();
+    const report = (await response.json()) as {
+      status: string;
+      l1: { entries: number };
+      routes: Record<string, { hits: number }>;
+    };
+    expect(report.status).toBe('ok');
+    expect(report.l1.entries).toBeGreaterThan(0);
+    expect(report.routes['GET /api/products/:id']?.hits).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -49,11 +49,17 @@ export class StoreError extends Error {
   readonly code: 'E_STORE' = 'E_STORE';
   /** Name of the store that failed, e.g. `'redis'`. */
   readonly store?: string;
+  /** Set when the call did not fail on its own: `'timeout'` (past its bound) or `'circuit-open'` (skipped by the breaker). */
+  readonly reason?: 'timeout' | 'circuit-open';
 
-  constructor(message: string, options?: { store?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { store?: string; cause?: unknown; reason?: 'timeout' | 'circuit-open' },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StoreError';
     if (options?.store !== undefined) this.store = options.store;
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 }
 

@@ -17,6 +17,7 @@ export {
 } from './conditional';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
+export type { CdnHealth, HealthOptions, HealthReport, RouteHealth } from './engine/health';
 export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';
 export {
   buildAgeHeader,
@@ -45,6 +46,8 @@ export {
   normaliseKeyHeader,
   readKeyHeaders,
 } from './key-headers';
+export type * from './metrics/events';
+export type * from './metrics/inspection';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,
@@ -76,3 +79,4 @@ export {
   type WebCacheStoreOptions,
   webCacheStore,
 } from './stores/web-cache';
+export * from './warm/index';

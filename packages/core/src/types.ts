@@ -7,6 +7,9 @@
  */
 
 import type { PurgeRetryOptions, Purger } from './cdn/purger';
+import type { HealthOptions, HealthReport } from './engine/health';
+import type { MetricsSink, StoreObserver } from './metrics/events';
+import type { BusInspection, StoreInspection, StoreProbe, StoreProbeOptions } from './metrics/inspection';
 
 /** A duration: seconds as a number, or a string such as `'30s'`, `'5m'`, `'1h'`, `'1d'`. */
 export type Duration = number | `${number}` | `${number}${'s' | 'm' | 'h' | 'd'}`;
@@ -212,6 +215,21 @@ export interface Store {
   /** Per-layer counters, when the store has layers. */
   stats?(): Partial<Record<'l1' | 'l2', LayerStats>>;
   close?(): Promise<void>;
+  /**
+   * Receives the cache's metrics observer (once, at `createCache()`): the store wraps its calls
+   * to a remote layer with `observer.around()` and reports bus health, so they are timed,
+   * classified and traced. Costs one check per call while nothing listens.
+   */
+  instrument?(observer: StoreObserver): void;
+  /** Synchronous, cheap state for gauges: L1 usage against its bounds, breaker, bus. */
+  inspect?(): StoreInspection;
+  /** Reachability of the shared layer (a PING) and an optional bounded key sample; for `health()`. */
+  probe?(options: StoreProbeOptions): Promise<StoreProbe>;
+  /**
+   * The layer an entry this store just returned came from (layered stores). Without it: `'l1'`
+   * for stores with `peek` (in-process), `'l2'` otherwise.
+   */
+  layerOf?(entry: CacheEntry): 'l1' | 'l2';
 }
 
 export type InvalidationMode = 'delete' | 'expire';
@@ -243,6 +261,8 @@ export interface Bus {
   /** `onHealth(false)` when the subscription is lost (messages may have been missed), `true` when back. */
   subscribe(onMessage: (message: BusMessage) => void, onHealth?: (healthy: boolean) => void): Promise<void>;
   close(): Promise<void>;
+  /** Health, last heartbeat and lag, for gauges and `health()`. */
+  inspect?(): BusInspection;
 }
 
 /** Counters for one store layer. */
@@ -514,6 +534,21 @@ export interface RouteCache {
   /** Validates and normalises a policy against this cache's `defaults`. */
   definePolicy(input: PolicyInput): Policy;
   stats(): CacheStats;
+  /**
+   * Attaches a metrics sink (see `MetricsSink`; `@routecache/core/prometheus` and
+   * `@routecache/core/otel` build them); returns its detach function. While no sink is
+   * attached nothing is measured.
+   */
+  observe(sink: MetricsSink): () => void;
+  /** The store's state right now (L1 usage vs bounds, breaker, bus): cheap, synchronous. */
+  inspect(): StoreInspection;
+  /**
+   * A report for readiness probes and dashboards: L1 against its bound, L2 reachability and
+   * latency (a PING bounded by `timeoutMs`), breaker, bus and last heartbeat, hit ratio per
+   * route over a recent window, optionally key counts and memory per prefix from a bounded
+   * sample. Never rejects: a failing part is reported as such.
+   */
+  health(options?: HealthOptions): Promise<HealthReport>;
   close(): Promise<void>;
   /** Resolved options (read-only). */
   readonly options: Readonly<{

@@ -14,6 +14,9 @@ function recordingCache(): { cache: RouteCache; responses: OriginResponse[] } {
     invalidate: real.invalidate,
     definePolicy: real.definePolicy,
     stats: real.stats,
+    observe: real.observe,
+    inspect: real.inspect,
+    health: real.health,
     close: real.close,
     options: real.options,
     async handle(request, _policy, origin): Promise<CacheAnswer> {

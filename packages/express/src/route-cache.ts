@@ -1,8 +1,20 @@
-import type { AdapterCacheOptions, CacheStats, Duration, PolicyInput, RouteCache } from '@routecache/core';
+import type {
+  AdapterCacheOptions,
+  CacheStats,
+  Duration,
+  PolicyInput,
+  Rewarmer,
+  RewarmOptions,
+  RouteCache,
+  WarmOptions,
+  WarmSource,
+  WarmSummary,
+} from '@routecache/core';
 import { adapterCache, methodRole, parseDuration } from '@routecache/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createRouteMatcher, parseRoutes } from './routes-table';
 import { createServe } from './serve';
+import { type ExpressWarmTarget, rewarmExpress, warmExpress } from './warm';
 
 /** Options of `routeCache()`: the adapter's own, plus every `createCache()` option. */
 export interface RouteCacheOptions extends AdapterCacheOptions {
@@ -32,6 +44,17 @@ export interface RouteCacheMiddleware extends RequestHandler {
   invalidate: RouteCache['invalidate'];
   /** Hits, misses, stale answers… for the whole cache and per route. */
   stats(): CacheStats;
+  /** The cache's health report (`cache.health()`): L1, L2 reachability, breaker, bus, per-route hit ratios. */
+  health: RouteCache['health'];
+  /**
+   * Stores entries by sending each target through `app` (a real request on a loopback server
+   * that lives for the warming), so warmed entries are byte for byte a visitor's. Give the
+   * `Host` your visitors use (`headers: { host }`) or absolute URLs: the host is part of the key.
+   * @example await rc.warm(['/api/products', '/api/products/1'], { app, concurrency: 4, headers: { host: 'shop.example' } });
+   */
+  warm(source: WarmSource, options: WarmOptions & ExpressWarmTarget): Promise<WarmSummary>;
+  /** Refresh-after-invalidate: re-warms the hottest entries each invalidation removed, through `app`. */
+  rewarm(options: RewarmOptions & ExpressWarmTarget): Rewarmer;
   /** The underlying cache (the one passed in as `cache`, when given). */
   readonly cache: RouteCache;
 }
@@ -89,6 +112,9 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
   };
   middleware.invalidate = (target) => cache.invalidate(target);
   middleware.stats = () => cache.stats();
+  middleware.health = (healthOptions) => cache.health(healthOptions);
+  middleware.warm = (source, warmOptions) => warmExpress(cache, source, warmOptions);
+  middleware.rewarm = (rewarmOptions) => rewarmExpress(cache, rewarmOptions);
   Object.defineProperty(middleware, 'cache', { value: cache, enumerable: true });
   return middleware;
 }

@@ -1,2 +1,2 @@
 export type { RefreshApp } from './refresh';
-export { type HonoRouteCache, type RouteCacheOptions, routeCache } from './route-cache';
+export { type HonoRouteCache, type HonoWarmTarget, type RouteCacheOptions, routeCache } from './route-cache';

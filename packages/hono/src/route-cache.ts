@@ -4,7 +4,14 @@ import {
   type CacheStats,
   methodRole,
   type PolicyInput,
+  type Rewarmer,
+  type RewarmOptions,
   type RouteCache,
+  rewarmAfterInvalidation,
+  type WarmOptions,
+  type WarmSource,
+  type WarmSummary,
+  warmCache,
 } from '@routecache/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
@@ -12,6 +19,15 @@ import type { RefreshApp } from './refresh';
 import { runAsRefresh } from './refresh';
 import { respond } from './respond';
 import { compileRouteTable } from './route-table';
+import { createFetchDispatch } from './warm';
+
+/** Where `warm()` / `rewarm()` send requests: the app given to `routeCache({ app })` unless another is given here. */
+export interface HonoWarmTarget {
+  /** The Hono app (`app.fetch` is called); default: `routeCache()`'s `app`. */
+  app?: RefreshApp;
+  /** The `env` bindings passed to `app.fetch` (Workers). */
+  env?: unknown;
+}
 
 /** `routeCache()` options: the cache's own options plus the adapter's. */
 export interface RouteCacheOptions extends AdapterCacheOptions {
@@ -42,6 +58,17 @@ export interface HonoRouteCache {
   invalidate: RouteCache['invalidate'];
   /** Hits, misses, stale, bypass… overall and per route. */
   stats(): CacheStats;
+  /** The cache's health report (`cache.health()`): L1, L2 reachability, breaker, bus, per-route hit ratios. */
+  health: RouteCache['health'];
+  /**
+   * Stores entries by dispatching each target through `app.fetch` as a visitor's request, so
+   * warmed entries are byte for byte a visitor's. Send the `Host` your visitors use
+   * (`headers: { host }`) or absolute URLs: the host is part of the key.
+   * @example await rc.warm(['/api/products'], { concurrency: 4, headers: { host: 'shop.example' } });
+   */
+  warm(source: WarmSource, options?: WarmOptions & HonoWarmTarget): Promise<WarmSummary>;
+  /** Refresh-after-invalidate: re-warms the hottest entries each invalidation removed, through `app.fetch`. */
+  rewarm(options?: RewarmOptions & HonoWarmTarget): Rewarmer;
   /** The underlying cache (the one passed in `cache`, when given). */
   readonly cache: RouteCache;
 }
@@ -101,6 +128,15 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
 
     invalidate: (target) => cache.invalidate(target),
     stats: () => cache.stats(),
+    health: (healthOptions) => cache.health(healthOptions),
+    async warm(source, warmOptions = {}) {
+      const { app: target = app, env, ...rest } = warmOptions;
+      return warmCache(cache, createFetchDispatch(target, 'rc.warm()', env), source, rest);
+    },
+    rewarm(rewarmOptions = {}) {
+      const { app: target = app, env, ...rest } = rewarmOptions;
+      return rewarmAfterInvalidation(cache, createFetchDispatch(target, 'rc.rewarm()', env), rest);
+    },
     cache,
   };
 }

@@ -1,4 +1,5 @@
 import type { PurgeQueue } from '../cdn/purge-queue';
+import type { MetricsHub } from '../metrics/metrics-hub';
 import type { HitForMiss } from './hit-for-miss';
 import type { ResolvedCacheOptions } from './options';
 import type { SafeStore } from './safe-store';
@@ -16,6 +17,8 @@ export interface EngineContext {
   readonly refreshing: Set<string>;
   /** Background work in progress, awaited by `close()`. */
   readonly background: Set<Promise<unknown>>;
+  /** Where metrics events go; `metrics.active` is false (and nothing is emitted) while no sink listens. */
+  readonly metrics: MetricsHub;
 }
 
 /** Runs `work` detached from the caller: tracked for `close()`, failures logged, never thrown. */

@@ -1,10 +1,15 @@
 import { createPurgeQueue } from '../cdn/purge-queue';
+import type { MetricsSink } from '../metrics/events';
+import type { StoreInspection } from '../metrics/inspection';
+import { createMetricsHub } from '../metrics/metrics-hub';
 import { definePolicy } from '../policy';
 import type { CacheOptions, CacheStats, EntryOptions, Policy, PolicyInput, RouteCache } from '../types';
 import type { EngineContext } from './context';
 import { type DataFlights, getOrSet } from './get-or-set';
 import { createHandler } from './handle';
+import { createHealth } from './health';
 import { createHitForMiss } from './hit-for-miss';
+import { instrumentHandle } from './instrumented-handle';
 import { type InvalidationTarget, invalidate } from './invalidation';
 import { resolveCacheOptions } from './options';
 import { createSafeStore } from './safe-store';
@@ -27,9 +32,10 @@ import { createStatsRecorder } from './stats';
 export function createCache(options: CacheOptions = {}): RouteCache {
   const resolved = resolveCacheOptions(options);
   const stats = createStatsRecorder();
+  const metrics = createMetricsHub(resolved.logger);
   const context: EngineContext = {
     options: resolved,
-    store: createSafeStore(resolved.store, stats, resolved.logger),
+    store: createSafeStore(resolved.store, stats, resolved.logger, metrics),
     stats,
     hitForMiss: createHitForMiss(resolved.hitForMissMs),
     cdn:
@@ -38,12 +44,38 @@ export function createCache(options: CacheOptions = {}): RouteCache {
         : createPurgeQueue({ purgers: resolved.cdn.purgers, ...resolved.cdn.retry, logger: resolved.logger }),
     refreshing: new Set(),
     background: new Set(),
+    metrics,
   };
+  try {
+    resolved.store.instrument?.(metrics);
+  } catch (error) {
+    resolved.logger.warn('routecache: the store could not be instrumented; its calls are not measured', {
+      error,
+    });
+  }
   const dataFlights: DataFlights = new Map();
   const handle = createHandler(context);
+  // While a metrics sink listens, requests go through the instrumented entry point (origin runs
+  // timed and traced); otherwise straight to the engine: no cost when nothing listens.
+  const instrumented = instrumentHandle(handle, metrics);
+  metrics.onActiveChange((active) => {
+    cache.handle = active ? instrumented : handle;
+  });
+  const getStats = (): CacheStats => {
+    let layers: ReturnType<NonNullable<typeof resolved.store.stats>> | undefined;
+    try {
+      layers = resolved.store.stats?.();
+    } catch {
+      layers = undefined;
+    }
+    const snapshot = stats.snapshot(layers);
+    if (context.cdn) snapshot.cdn = context.cdn.stats();
+    return snapshot;
+  };
+  const health = createHealth(resolved.store, getStats, resolved.clock);
   let closed = false;
 
-  return {
+  const cache: RouteCache = {
     options: Object.freeze({
       maxBodyBytes: resolved.maxBodyBytes,
       namespace: resolved.namespace,
@@ -61,17 +93,18 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     definePolicy(input: PolicyInput): Policy {
       return definePolicy(input, resolved.defaults);
     },
-    stats(): CacheStats {
-      let layers: ReturnType<NonNullable<typeof resolved.store.stats>> | undefined;
-      try {
-        layers = resolved.store.stats?.();
-      } catch {
-        layers = undefined;
-      }
-      const snapshot = stats.snapshot(layers);
-      if (context.cdn) snapshot.cdn = context.cdn.stats();
-      return snapshot;
+    stats: getStats,
+    observe(sink: MetricsSink): () => void {
+      return metrics.add(sink);
     },
+    inspect(): StoreInspection {
+      try {
+        return resolved.store.inspect?.() ?? {};
+      } catch {
+        return {};
+      }
+    },
+    health,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -80,4 +113,5 @@ export function createCache(options: CacheOptions = {}): RouteCache {
       await resolved.store.close?.();
     },
   };
+  return cache;
 }

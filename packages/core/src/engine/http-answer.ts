@@ -1,6 +1,7 @@
 import { buildNotModifiedHeaders, isNotModified } from '../conditional';
 import { buildCacheStatus, type CacheStatusEntry } from '../headers';
 import type { CacheAnswer, CacheEntry, ResponseHeaders, StoredResponse } from '../types';
+import { reportAnswer } from './answer-event';
 import type { EngineContext } from './context';
 import { getRemainingTtl } from './freshness';
 import type { RequestScope } from './request-scope';
@@ -48,12 +49,18 @@ export function answerFromEntry(
     // buildNotModifiedHeaders keeps age and cache-status (the upstream one), so they are added as it would have.
     const headers: ResponseHeaders = { ...kept, age };
     setCacheStatus(context, headers, status, ttl);
-    return { status: 304, headers, body: null, sent: false };
+    const answer: CacheAnswer = { status: 304, headers, body: null, sent: false };
+    if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
+    return answer;
   }
   const headers: ResponseHeaders = { ...stored, age };
   setCacheStatus(context, headers, status, ttl);
-  if (scope.method === 'HEAD') return headAnswer(code, headers, response.body);
-  return { status: code, headers, body: response.body, sent: false };
+  const answer: CacheAnswer =
+    scope.method === 'HEAD'
+      ? headAnswer(code, headers, response.body)
+      : { status: code, headers, body: response.body, sent: false };
+  if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
+  return answer;
 }
 
 /**
@@ -76,9 +83,12 @@ export function answerFromOrigin(
   const headers: ResponseHeaders = { ...result.headers };
   setCacheStatus(context, headers, status);
   const answer = answerConditionally(context, scope, result.status, headers, result.body);
-  return scope.method === 'HEAD' && answer.status !== 304
-    ? headAnswer(answer.status, answer.headers, answer.body)
-    : answer;
+  const final =
+    scope.method === 'HEAD' && answer.status !== 304
+      ? headAnswer(answer.status, answer.headers, answer.body)
+      : answer;
+  if (context.metrics.active) reportAnswer(context, scope, status, final, undefined, context.options.clock());
+  return final;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { PurgeError, StoreError } from '../errors';
 import { parseRequestUrl } from '../key';
+import { monotonicMs } from '../metrics/metrics-hub';
 import { normalizeTags } from '../policy';
 import type { CacheRequest, InvalidationMode, ResponseHeaders } from '../types';
 import { type EngineContext, runInBackground } from './context';
@@ -44,6 +45,7 @@ export async function invalidate(
   const urlTags = urls.map((url) => buildUrlTag(url.host.toLowerCase(), url.pathname));
   const { store } = context;
   const now = context.options.clock();
+  const started = context.metrics.active ? monotonicMs() : 0;
   let count = 0;
   let failed = false;
 
@@ -64,6 +66,17 @@ export async function invalidate(
       // Expiring an entry without grace windows already removed it: count it once either way.
       else count += Math.max(deleted, expired ?? 0);
     }
+  }
+  if (context.metrics.active) {
+    context.metrics.invalidation({
+      kind: tags.length > 0 ? 'tags' : 'keys',
+      mode,
+      targets: tags.length + keys.length,
+      reached: count,
+      durationMs: monotonicMs() - started,
+      failed,
+      tags,
+    });
   }
   let cdnError: unknown;
   if (context.cdn && (tags.length > 0 || urls.length > 0)) {
@@ -110,7 +123,19 @@ export async function invalidateUrls(
     publicUrls.add(`${scheme}://${host}${url.pathname}${url.search}`);
   }
   const tags = [...paths].map((path) => buildUrlTag(host, path));
-  await context.store.invalidateTags(tags, 'delete', context.options.clock());
+  const started = context.metrics.active ? monotonicMs() : 0;
+  const reached = await context.store.invalidateTags(tags, 'delete', context.options.clock());
+  if (context.metrics.active) {
+    context.metrics.invalidation({
+      kind: 'url',
+      mode: 'delete',
+      targets: tags.length,
+      reached: reached ?? 0,
+      durationMs: monotonicMs() - started,
+      failed: reached === undefined,
+      tags,
+    });
+  }
   const { cdn } = context;
   if (cdn && host !== '') {
     // A failed purge is already counted (`stats().cdn`) and logged by the queue.

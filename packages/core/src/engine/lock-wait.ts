@@ -1,3 +1,4 @@
+import { monotonicMs } from '../metrics/metrics-hub';
 import type { CacheEntry } from '../types';
 import type { EngineContext } from './context';
 import { getFreshness } from './freshness';
@@ -12,6 +13,22 @@ const POLL_INTERVAL_MS = 50;
  * the wait is over (the caller then runs the origin itself).
  */
 export async function waitForLockHolder(
+  context: EngineContext,
+  scope: RequestScope,
+  waitMs: number,
+): Promise<CacheEntry | undefined> {
+  if (!context.metrics.active) return poll(context, scope, waitMs);
+  const started = monotonicMs();
+  const entry = await poll(context, scope, waitMs);
+  context.metrics.lockWait({
+    route: scope.route,
+    durationMs: monotonicMs() - started,
+    result: entry ? 'entry' : 'timeout',
+  });
+  return entry;
+}
+
+async function poll(
   context: EngineContext,
   scope: RequestScope,
   waitMs: number,

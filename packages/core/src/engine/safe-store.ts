@@ -1,3 +1,4 @@
+import type { MetricsHub } from '../metrics/metrics-hub';
 import type { CacheEntry, InvalidationMode, Logger, Store } from '../types';
 import type { StatsRecorder } from './stats';
 
@@ -32,7 +33,12 @@ export type LockAttempt =
   | { readonly state: 'failed' };
 
 /** Wraps `store` so its failures become misses, counted in `stats` and logged. */
-export function createSafeStore(store: Store, stats: StatsRecorder, logger: Logger): SafeStore {
+export function createSafeStore(
+  store: Store,
+  stats: StatsRecorder,
+  logger: Logger,
+  metrics?: MetricsHub,
+): SafeStore {
   async function attempt<T>(
     operation: string,
     fallback: T,
@@ -55,6 +61,7 @@ export function createSafeStore(store: Store, stats: StatsRecorder, logger: Logg
     detail: Record<string, unknown>,
   ): void {
     stats.count('errors', route);
+    if (metrics?.active) metrics.storeFailure(operation, route);
     try {
       logger.warn(`routecache: store ${operation} failed; continuing without the cache`, {
         ...detail,

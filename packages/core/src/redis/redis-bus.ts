@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import type { BusInspection } from '../metrics/inspection';
 import type { Bus, BusMessage } from '../types';
 
 /** `redisBus()` options. */
@@ -39,6 +40,8 @@ export interface RedisBus extends Bus {
   readonly id: string;
   /** True while subscribed and no loss has been detected. */
   readonly healthy: boolean;
+  /** Health, when our last heartbeat came back and its round trip (the bus's lag), losses detected. */
+  inspect(): BusInspection;
 }
 
 /** What goes over the wire: the message plus the sender's id and sequence number. */
@@ -46,6 +49,8 @@ interface Envelope {
   v: 1;
   from: string;
   seq: number;
+  /** When it was published, ms since epoch (the sender's clock): our own echo's round trip is the lag. */
+  t?: number;
   /** Absent on heartbeats. */
   m?: BusMessage;
 }
@@ -104,6 +109,9 @@ export function redisBus(options: RedisBusOptions): RedisBus {
   let subscribed = false;
   let closed = false;
   let lastEcho = 0;
+  let lastHeartbeatAt: number | undefined;
+  let lagMs: number | undefined;
+  let losses = 0;
   const senders = new Map<string, Sender>();
   let onMessage: ((message: BusMessage) => void) | undefined;
   let onHealth: ((healthy: boolean) => void) | undefined;
@@ -111,6 +119,7 @@ export function redisBus(options: RedisBusOptions): RedisBus {
   const setHealth = (value: boolean) => {
     if (closed || healthy === value) return;
     healthy = value;
+    if (!value) losses++;
     onHealth?.(value);
   };
 
@@ -125,7 +134,13 @@ export function redisBus(options: RedisBusOptions): RedisBus {
   };
 
   const send = async (message?: BusMessage): Promise<void> => {
-    const envelope: Envelope = { v: 1, from: id, seq: seq++, ...(message ? { m: message } : {}) };
+    const envelope: Envelope = {
+      v: 1,
+      from: id,
+      seq: seq++,
+      t: Date.now(),
+      ...(message ? { m: message } : {}),
+    };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
@@ -169,6 +184,8 @@ export function redisBus(options: RedisBusOptions): RedisBus {
     track(envelope.from, envelope.seq, now);
     if (envelope.from === id) {
       lastEcho = now;
+      lastHeartbeatAt = now;
+      if (typeof envelope.t === 'number') lagMs = Math.max(0, now - envelope.t);
       if (subscribed) setHealth(true);
       return;
     }
@@ -211,6 +228,10 @@ export function redisBus(options: RedisBusOptions): RedisBus {
     id,
     get healthy() {
       return healthy;
+    },
+
+    inspect(): BusInspection {
+      return { healthy, lastHeartbeatAt, lagMs, losses };
     },
 
     async publish(message: BusMessage): Promise<void> {

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreError } from '../errors';
+import type { StoreObserver } from '../metrics/events';
+import type { KeyspaceSample, StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
 import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreLock, StoreSetOptions } from '../types';
 import { withinDeadline } from './call-deadline';
 import {
@@ -82,6 +84,9 @@ export interface RedisStore extends Store {
   stats(): { l2: LayerStats };
   /** The breaker's current state (`'closed'` when disabled). */
   readonly circuit: CircuitState;
+  instrument(observer: StoreObserver): void;
+  inspect(): StoreInspection;
+  probe(options: StoreProbeOptions): Promise<StoreProbe>;
 }
 
 const STORE_NAME = 'redis';
@@ -146,16 +151,33 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
    * Runs one Redis call under the timeout and the breaker. `essential` calls (invalidations)
    * are attempted even when the breaker is open: losing one is worse than a slow failure.
    */
+  let observer: StoreObserver | undefined;
+
   function guarded<T>(
     operation: string,
     call: () => Promise<T>,
     limitMs: number,
     essential = false,
   ): Promise<T> {
+    if (observer === undefined) return guardedCall(operation, call, limitMs, essential);
+    return observer.around({ layer: 'l2', operation }, () =>
+      guardedCall(operation, call, limitMs, essential),
+    );
+  }
+
+  function guardedCall<T>(
+    operation: string,
+    call: () => Promise<T>,
+    limitMs: number,
+    essential: boolean,
+  ): Promise<T> {
     if (breaker && !essential && !breaker.allow()) {
       counters.skipped++;
       return Promise.reject(
-        new StoreError(`redis ${operation} skipped: circuit open`, { store: STORE_NAME }),
+        new StoreError(`redis ${operation} skipped: circuit open`, {
+          store: STORE_NAME,
+          reason: 'circuit-open',
+        }),
       );
     }
     // Plain promise chaining, no async frames: this wraps every L2 read (see `get`).
@@ -168,7 +190,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return withinDeadline(
       pending,
       limitMs,
-      () => new StoreError(`redis ${operation} timed out after ${limitMs} ms`, { store: STORE_NAME }),
+      () =>
+        new StoreError(`redis ${operation} timed out after ${limitMs} ms`, {
+          store: STORE_NAME,
+          reason: 'timeout',
+        }),
     ).then(
       (result) => {
         breaker?.success();
@@ -374,7 +400,115 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     async close(): Promise<void> {
       // The client belongs to the caller; nothing to release here.
     },
+
+    instrument(next: StoreObserver): void {
+      observer = next;
+    },
+
+    inspect(): StoreInspection {
+      return { l2: { circuit: breaker?.state ?? 'closed' } };
+    },
+
+    async probe(probeOptions: StoreProbeOptions): Promise<StoreProbe> {
+      // Neither through nor into the breaker: health must see whether Redis answers now, and a
+      // probe must not change what requests do.
+      const started = performance.now();
+      let l2: NonNullable<StoreProbe['l2']>;
+      try {
+        await withinDeadline(
+          client.ping(),
+          probeOptions.timeoutMs,
+          () =>
+            new StoreError(`redis ping timed out after ${probeOptions.timeoutMs} ms`, { reason: 'timeout' }),
+        );
+        l2 = { reachable: true, latencyMs: performance.now() - started };
+      } catch (error) {
+        return { l2: { reachable: false, error: (error as Error)?.message ?? String(error) } };
+      }
+      if (!(probeOptions.keyspaceSample > 0)) return { l2 };
+      try {
+        const nodes = isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+        const keyspace = await withinDeadline(
+          sampleKeyspace(nodes, prefix, probeOptions.keyspaceSample),
+          probeOptions.timeoutMs,
+          () => new StoreError(`redis keyspace sample timed out after ${probeOptions.timeoutMs} ms`),
+        );
+        return { l2, keyspace };
+      } catch {
+        return { l2 };
+      }
+    },
   };
+}
+
+/** SCAN calls per node at most while sampling (each looks at about `COUNT` slots of the keyspace). */
+const MAX_SAMPLE_SCANS = 20;
+
+/**
+ * Key counts and memory per prefix from a bounded sample: on each node a SCAN walk that stops
+ * after `sample` keys (split over the nodes) or `MAX_SAMPLE_SCANS` calls, `MEMORY USAGE` of each
+ * key seen (one pipeline), and `DBSIZE` to extrapolate. Never `KEYS`, never an unbounded walk.
+ */
+async function sampleKeyspace(nodes: Redis[], prefix: string, sample: number): Promise<KeyspaceSample> {
+  const perNode = Math.max(1, Math.ceil(sample / Math.max(1, nodes.length)));
+  const groups = new Map<string, { keys: number; bytes: number }>();
+  let totalKeys = 0;
+  let sampledKeys = 0;
+  let complete = true;
+  for (const node of nodes) {
+    totalKeys += Number(await node.dbsize());
+    const seen: string[] = [];
+    let cursor = '0';
+    let scans = 0;
+    do {
+      const [next, keys] = await node.scan(cursor, 'COUNT', Math.min(1000, perNode));
+      cursor = next;
+      scans++;
+      for (const key of keys) if (seen.length < perNode) seen.push(key);
+    } while (cursor !== '0' && seen.length < perNode && scans < MAX_SAMPLE_SCANS);
+    if (cursor !== '0') complete = false;
+    if (seen.length === 0) continue;
+    const pipeline = node.pipeline();
+    for (const key of seen) pipeline.memory('USAGE', key);
+    const results = (await pipeline.exec()) ?? [];
+    seen.forEach((key, i) => {
+      const group = prefixGroup(key, prefix);
+      const entry = groups.get(group) ?? { keys: 0, bytes: 0 };
+      entry.keys++;
+      entry.bytes += Number(results[i]?.[1] ?? 0) || 0;
+      groups.set(group, entry);
+    });
+    sampledKeys += seen.length;
+  }
+  const scale = sampledKeys === 0 ? 0 : complete ? 1 : totalKeys / sampledKeys;
+  const prefixes: Record<string, KeyspaceSample['prefixes'][string]> = {};
+  for (const [group, { keys, bytes }] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    prefixes[group] = {
+      sampledKeys: keys,
+      sampledBytes: bytes,
+      estimatedKeys: Math.round(keys * scale),
+      estimatedBytes: Math.round(bytes * scale),
+    };
+  }
+  return { totalKeys, sampledKeys, prefixes, complete };
+}
+
+/**
+ * The group a key belongs to: `<prefix>e:<namespace>` for entries, `<prefix>t` (tag sets),
+ * `<prefix>i` / `<prefix>k` (race guard of tags / keys), `<prefix>l` (locks), with the hash-tag bucket left out; `(other)`
+ * for keys not under the store's prefix.
+ */
+function prefixGroup(key: string, prefix: string): string {
+  if (!key.startsWith(prefix)) return '(other)';
+  const rest = key.slice(prefix.length).replace(/^\{[^}]*\}/, '');
+  const kind = rest.slice(0, 2);
+  if (kind === 'e:') {
+    // HTTP keys are `<namespace>|GET|…` (`<namespace>:h:…` hashed), data keys `<namespace>:data:…`.
+    const namespace = rest.slice(2).split(/[|:]/, 1)[0];
+    return `${prefix}e:${namespace}`;
+  }
+  if (rest[1] === ':') return `${prefix}${rest[0]}`;
+  return `${prefix}${rest.split(':', 1)[0]}`;
 }
 
 /** SCAN + UNLINK of every key under `prefix` on one node (one UNLINK per key: keys of different slots can't share one). */

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { PolicyError } from '../errors';
+import type { L1Inspection, StoreInspection } from '../metrics/inspection';
 import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreSetOptions } from '../types';
 import { createInvalidationLog } from './invalidation-log';
 
@@ -34,6 +35,7 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends Store {
   /** Entries held (expired ones not yet purged included), their estimated bytes, and indexed tags. */
   usage(): { entries: number; bytes: number; tags: number };
+  inspect(): StoreInspection & { l1: L1Inspection };
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -67,6 +69,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const guard = createInvalidationLog(maxRecords);
   const counters: LayerStats = { hits: 0, misses: 0, errors: 0 };
   let lastPurge = clock();
+  let evictions = 0;
 
   const entries = new LRUCache<string, CacheEntry>({
     max: maxEntries,
@@ -74,7 +77,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     // lru-cache measures TTLs on this clock; resolution 0 reads it on every check (no timers).
     perf: { now: () => clock() },
     ttlResolution: 0,
-    dispose: (entry, key) => unindex(key, entry),
+    dispose: (entry, key, reason) => {
+      if (reason === 'evict') evictions++;
+      unindex(key, entry);
+    },
   });
 
   function index(key: string, entry: CacheEntry): void {
@@ -214,6 +220,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 
     usage(): { entries: number; bytes: number; tags: number } {
       return { entries: entries.size, bytes: entries.calculatedSize, tags: tagIndex.size };
+    },
+
+    inspect(): StoreInspection & { l1: L1Inspection } {
+      return {
+        l1: { entries: entries.size, maxEntries, bytes: entries.calculatedSize, maxBytes, evictions },
+      };
     },
   };
 }

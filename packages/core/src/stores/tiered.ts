@@ -1,5 +1,7 @@
 import { parseDuration } from '../duration';
 import { StoreError } from '../errors';
+import type { StoreObserver } from '../metrics/events';
+import type { StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
 import type {
   Bus,
   BusMessage,
@@ -49,6 +51,10 @@ export interface TieredStore extends Store {
   stats(): { l1: LayerStats; l2: LayerStats };
   /** False while the bus subscription is down (L1 is then bypassed) or not yet established. */
   readonly busHealthy: boolean;
+  instrument(observer: StoreObserver): void;
+  inspect(): StoreInspection;
+  probe(options: StoreProbeOptions): Promise<StoreProbe>;
+  layerOf(entry: CacheEntry): 'l1' | 'l2';
 }
 
 /**
@@ -86,6 +92,9 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
   let closed = false;
   /** L1 entry object -> the same entry with its real `expiresAt` (see `fromL1`). */
   const restoredFromL1 = new WeakMap<CacheEntry, CacheEntry>();
+  /** Entries `get` returned from L2 (L1 keeps its own copy), for `layerOf`. */
+  const fromL2 = new WeakSet<CacheEntry>();
+  let observer: StoreObserver | undefined;
 
   const report = (operation: string, error: unknown, context: Record<string, unknown> = {}) => {
     logger?.warn(`routecache: l2 ${operation} failed`, { layer: 'l2', operation, error, ...context });
@@ -183,6 +192,7 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     if (closed) return;
     healthReported = true;
     healthy = isHealthy;
+    observer?.busHealth(isHealthy);
     // Messages may have been missed (losing) or L1 written before the loss was noticed (back).
     dropL1();
   }
@@ -242,7 +252,12 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
         return undefined;
       }
       l2Stats.hits++;
-      if (healthy) await onL1(() => l1.set(key, forL1(shared.value!)), false);
+      fromL2.add(shared.value);
+      if (healthy) {
+        // L1 keeps its own object, so a later L1 hit is not taken for this L2 one (`layerOf`).
+        const local = forL1(shared.value);
+        await onL1(() => l1.set(key, local === shared.value ? { ...local } : local), false);
+      }
       return shared.value;
     },
 
@@ -300,6 +315,34 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     async close(): Promise<void> {
       closed = true;
       await Promise.all([bus?.close(), l1.close?.(), l2.close?.()]);
+    },
+
+    instrument(next: StoreObserver): void {
+      observer = next;
+      l1.instrument?.(next);
+      l2.instrument?.(next);
+    },
+
+    inspect(): StoreInspection {
+      const local = l1.inspect?.().l1;
+      const shared = l2.inspect?.().l2;
+      const busState = bus
+        ? (bus.inspect?.() ?? { healthy, lastHeartbeatAt: undefined, lagMs: undefined, losses: 0 })
+        : undefined;
+      return {
+        ...(local ? { l1: local } : {}),
+        ...(shared ? { l2: shared } : {}),
+        // The tiered store's own view decides: it bypasses L1 until the bus reports health itself.
+        ...(busState ? { bus: { ...busState, healthy } } : {}),
+      };
+    },
+
+    async probe(options: StoreProbeOptions): Promise<StoreProbe> {
+      return (await l2.probe?.(options)) ?? {};
+    },
+
+    layerOf(entry: CacheEntry): 'l1' | 'l2' {
+      return fromL2.has(entry) ? 'l2' : 'l1';
     },
   };
 }
