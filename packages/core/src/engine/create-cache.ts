@@ -3,11 +3,19 @@ import type { MetricsSink } from '../metrics/events';
 import type { StoreInspection } from '../metrics/inspection';
 import { createMetricsHub } from '../metrics/metrics-hub';
 import { definePolicy } from '../policy';
-import type { CacheOptions, CacheStats, EntryOptions, Policy, PolicyInput, RouteCache } from '../types';
+import type {
+  CacheOptions,
+  CacheStats,
+  CdnStats,
+  EntryOptions,
+  Policy,
+  PolicyInput,
+  RouteCache,
+} from '../types';
 import type { EngineContext } from './context';
 import { type DataFlights, getOrSet } from './get-or-set';
 import { createHandler } from './handle';
-import { createHealth } from './health';
+import { type CdnHealth, createHealth } from './health';
 import { createHitForMiss } from './hit-for-miss';
 import { instrumentHandle } from './instrumented-handle';
 import { type InvalidationTarget, invalidate } from './invalidation';
@@ -104,7 +112,9 @@ export function createCache(options: CacheOptions = {}): RouteCache {
         return {};
       }
     },
-    health,
+    // The CDN purge queue reports its backlog unless the caller brings its own hook.
+    health: (healthOptions) =>
+      health(context.cdn ? { cdn: () => cdnBacklog(context.cdn!.stats()), ...healthOptions } : healthOptions),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -114,4 +124,15 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     },
   };
   return cache;
+}
+
+/** The purge queue's counters as `health()`'s CDN backlog: pending and given-up purges, all CDNs. */
+function cdnBacklog(stats: Record<string, CdnStats>): CdnHealth {
+  let backlog = 0;
+  let failed = 0;
+  for (const name in stats) {
+    backlog += stats[name]!.pending;
+    failed += stats[name]!.failed;
+  }
+  return { backlog, failed };
 }

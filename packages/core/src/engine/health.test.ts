@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../errors';
+import { PolicyError, PurgeError } from '../errors';
 import type { StoreProbe } from '../metrics/inspection';
 import { definePolicy } from '../policy';
 import { memoryStore } from '../stores/memory';
+import { recordingPurger } from '../testing/recording-purger';
 import type { Store } from '../types';
 import { fakeOrigin, makeRequest, setupCache } from './test-fixtures';
 
@@ -107,6 +108,21 @@ describe('health()', () => {
       // A probe without an L2 answer leaves reachability to the breaker's view.
       expect(report.l2).toEqual({ reachable: true, circuit: 'closed' });
     });
+  });
+
+  it("reports the purge queue's backlog when the cache has CDN purgers", async () => {
+    const { cache } = setupCache({
+      cdn: recordingPurger({
+        respond: () => {
+          throw new PurgeError('down', { cdn: 'recording', retryable: false });
+        },
+      }),
+    });
+    expect((await cache.health()).cdn).toEqual({ backlog: 0, failed: 0 });
+    await expect(cache.invalidate({ tags: ['t'] })).rejects.toThrow(PurgeError);
+    const report = await cache.health();
+    expect(report.cdn).toEqual({ backlog: 0, failed: 1 });
+    expect(report.status).not.toBe('ok');
   });
 
   it('includes the CDN purge backlog from the cdn hook, and its failure', async () => {

@@ -3,8 +3,9 @@ import type { BusInspection, KeyspaceSample, L1Inspection, StoreProbe } from '..
 import type { CacheStats, RouteStats, Store } from '../types';
 
 /**
- * The CDN purge backlog, reported by the CDN integration (issue 13: purgers). `health()` calls
- * the `cdn` hook it is given; until a purger provides one, the report has no `cdn` field.
+ * The CDN purge backlog. With `cdn` purgers configured, `health()` reports the purge queue's
+ * (tags and URLs pending, batches given up); a `cdn` hook passed to `health()` replaces it.
+ * Without either, the report has no `cdn` field.
  */
 export interface CdnHealth {
   /** Purges accepted but not yet acknowledged by every CDN. */
