@@ -6,7 +6,7 @@ export const MAX_KEY_LENGTH = 200;
 
 /**
  * Filters and canonicalises a query string, for the cache key AND for the URL the handler sees
- * (so nothing left out of the key can be reflected into a shared body, DESIGN behaviour 4):
+ * (so nothing left out of the key can be reflected into a shared body, behaviour 4 of docs/architecture.md):
  * parameters matching `query.exclude` are dropped (a trailing `*` matches a prefix, names match
  * case-sensitively), then only those matching `query.include` are kept when it is set, and the
  * rest are sorted by name (a stable sort: repeated parameters keep the order the client sent,
@@ -71,7 +71,7 @@ export interface CacheKeyParts {
 }
 
 /**
- * Builds a request's cache key (DESIGN behaviour 12).
+ * Builds a request's cache key (behaviours 12 and 13 of docs/architecture.md).
  *
  * `canonical` encodes every part unambiguously: the fields are joined by `|`, and inside a field
  * `%`, `|`, controls, spaces and non-ASCII characters are percent-encoded (UTF-8; a lone

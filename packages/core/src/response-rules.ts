@@ -18,7 +18,7 @@ export type StoreRefusal =
 export type StoreDecision = { store: true } | { store: false; reason: StoreRefusal };
 
 /**
- * Decides whether an origin response may be stored (DESIGN behaviour 2). `headers` are the
+ * Decides whether an origin response may be stored (behaviour 2 of docs/architecture.md). `headers` are the
  * handler's own, before `applyPolicyHeaders`. The body size is checked by the caller while it
  * buffers.
  *
@@ -68,7 +68,7 @@ export interface ApplyPolicyHeadersOptions {
 }
 
 /**
- * The headers to send with an origin response (DESIGN behaviour 3), from the handler's own:
+ * The headers to send with an origin response (behaviour 3 of docs/architecture.md), from the handler's own:
  *
  * - a status the policy covers (in `policy.statuses`; a 304 counts as the 200 it stands for)
  *   gets the policy's headers (`buildCacheHeaders`; for 404/410 every lifetime is capped at
@@ -123,7 +123,7 @@ export function applyPolicyHeaders(
   if (policy.etag === false) delete headers.etag;
   for (const name of ['cache-control', 'cdn-cache-control', 'surrogate-control']) {
     const value = readHeader(headers, name);
-    // DESIGN behaviour 3: no header ever carries a negative max-age.
+    // Behaviour 3 (docs/architecture.md): no header ever carries a negative max-age.
     if (value !== undefined && /(?:max-age|s-maxage)\s*=\s*"?\s*-/i.test(value)) {
       headers[name] = value.replace(/(max-age|s-maxage)\s*=\s*"?\s*-\d*(?:\.\d*)?"?/gi, '$1=0');
     }

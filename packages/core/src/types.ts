@@ -72,7 +72,7 @@ export interface QueryOptions {
   exclude?: readonly string[];
 }
 
-/** A route's cache policy as written by the user. Every field is optional; see DESIGN.md. */
+/** A route's cache policy as written by the user. Every field is optional; the README's "Policy" table gives each default. */
 export interface PolicyInput {
   /** `'public'` (default), `'private'` or `'no-store'`. */
   scope?: Scope;

@@ -32,7 +32,7 @@ const NO_OPTIONS: HandleOptions = {};
 const MAX_REFRESH_DUE = 10_000;
 
 /**
- * The request-level flow shared by every adapter (DESIGN.md behaviours 1-12 on one instance):
+ * The request-level flow shared by every adapter (behaviours 1-14 of docs/architecture.md on one instance):
  * lookup, fresh hit, stale-while-revalidate, miss with single-flight and the cross-instance
  * lock, stale-if-error, bypasses, and invalidation by unsafe methods.
  */
