@@ -132,15 +132,22 @@ export function applyPolicyHeaders(
 }
 
 function capLifetimes(policy: Policy, cap: number): Policy {
+  const known = capped.get(policy);
+  if (known !== undefined && known.cap === cap) return known.policy;
   const min = (value: number | undefined): number | undefined =>
     value === undefined ? undefined : Math.min(value, cap);
-  return {
+  const derived: Policy = Object.freeze({
     ...policy,
     maxAge: min(policy.maxAge),
     sMaxAge: min(policy.sMaxAge),
     cdnMaxAge: min(policy.cdnMaxAge),
-  };
+  });
+  capped.set(policy, { cap, policy: derived });
+  return derived;
 }
+
+/** Each policy with its lifetimes capped for negative answers, derived once (frozen, shared). */
+const capped = new WeakMap<Policy, { cap: number; policy: Policy }>();
 
 function mergeTags(existing: string | undefined, added: string, separator: ' ' | ','): string {
   if (existing === undefined) return added;

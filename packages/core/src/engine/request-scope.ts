@@ -283,8 +283,22 @@ function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | unde
 /** The route's policy for browsers only: `private`, no shared-cache lifetimes, no tags. */
 function privatize(policy: Policy): Policy {
   if (policy.scope !== 'public') return policy;
-  return { ...policy, scope: 'private', sMaxAge: undefined, cdnMaxAge: undefined, tags: [] };
+  let derived = privatized.get(policy);
+  if (derived === undefined) {
+    derived = Object.freeze({
+      ...policy,
+      scope: 'private',
+      sMaxAge: undefined,
+      cdnMaxAge: undefined,
+      tags: Object.freeze([]),
+    });
+    privatized.set(policy, derived);
+  }
+  return derived;
 }
+
+/** Each public policy's private version, derived once (policies are frozen and shared). */
+const privatized = new WeakMap<Policy, Policy>();
 
 interface ResolvedTags {
   readonly tags: readonly string[];
