@@ -13,7 +13,7 @@ import type {
   RouteCache,
 } from '../types';
 import type { EngineContext } from './context';
-import { type DataFlights, getOrSet } from './get-or-set';
+import { createDataFlights, getOrSet } from './get-or-set';
 import { createHandler } from './handle';
 import { type CdnHealth, createHealth } from './health';
 import { createHitForMiss } from './hit-for-miss';
@@ -61,7 +61,7 @@ export function createCache(options: CacheOptions = {}): RouteCache {
       error,
     });
   }
-  const dataFlights: DataFlights = new Map();
+  const dataFlights = createDataFlights();
   const handle = createHandler(context);
   // While a metrics sink listens, requests go through the instrumented entry point (origin runs
   // timed and traced); otherwise straight to the engine: no cost when nothing listens.

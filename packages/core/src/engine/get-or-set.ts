@@ -4,9 +4,20 @@ import type { CacheEntry, EntryOptions } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { buildDataKey } from './internal-keys';
+import { createSingleFlight, type SingleFlight } from './single-flight';
 
-/** Data-level cache-aside state of one cache: the loads in progress, per store key. */
-export type DataFlights = Map<string, Promise<unknown>>;
+/** A load's outcome as its concurrent callers share it (a failure included). */
+type LoadOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
+
+/** Data-level cache-aside state of one cache: the loads in progress, per store key (the engine's single-flight). */
+export type DataFlights = SingleFlight<LoadOutcome>;
+
+/** A cache's data flights. */
+export function createDataFlights(): DataFlights {
+  return createSingleFlight<LoadOutcome>();
+}
 
 interface ResolvedEntryOptions {
   ttl: number;
@@ -98,11 +109,12 @@ function loadOnce<T>(
   load: () => Promise<T>,
   options: ResolvedEntryOptions,
 ): Promise<unknown> {
-  const running = flights.get(storeKey);
+  const running = flights.join(storeKey);
   if (running) {
     context.stats.count('coalesced', undefined);
-    return running as Promise<T>;
+    return running.then(unwrap);
   }
+  const flight = flights.lead(storeKey);
   const { clock } = context.options;
   const promise = (async () => {
     // Race guard (behaviour 8): an invalidation after this instant drops the write.
@@ -125,12 +137,16 @@ function loadOnce<T>(
       context.stats.count('stored', undefined);
     return value;
   })();
-  flights.set(storeKey, promise);
-  const leave = (): void => {
-    if (flights.get(storeKey) === promise) flights.delete(storeKey);
-  };
-  promise.then(leave, leave);
+  promise.then(
+    (value) => flight.end({ ok: true, value }),
+    (error: unknown) => flight.end({ ok: false, error }),
+  );
   return promise;
+}
+
+function unwrap(outcome: LoadOutcome): unknown {
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
 }
 
 function refreshInBackground<T>(
@@ -140,7 +156,7 @@ function refreshInBackground<T>(
   load: () => Promise<T>,
   options: ResolvedEntryOptions,
 ): void {
-  if (context.refreshing.has(storeKey) || flights.has(storeKey)) return;
+  if (context.refreshing.has(storeKey) || flights.join(storeKey)) return;
   context.refreshing.add(storeKey);
   runInBackground(context, `background refresh of ${storeKey}`, async () => {
     try {
