@@ -12,7 +12,8 @@ export interface RouteTarget {
   policy: Policy;
   /** Label for per-route stats, e.g. `'GET /api/products/:id'`. */
   route: string;
-  params: Readonly<Record<string, string>>;
+  /** Route parameters, or how to read them (only a policy's `tags`/`identify` callbacks need them). */
+  params: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
 }
 
 /**

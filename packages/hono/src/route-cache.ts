@@ -120,7 +120,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
         const path = routePath(c);
         if (method !== last.method || path !== last.path) last = { method, path, route: `${method} ${path}` };
-        return respond(c, next, { policy, route: last.route, params: c.req.param() }, cache, app);
+        return respond(c, next, { policy, route: last.route, params: () => c.req.param() }, cache, app);
       });
       policyHandlers.add(handler);
       return handler;
