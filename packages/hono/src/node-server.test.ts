@@ -2,9 +2,9 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BEHAVIOUR_CASES } from '../test/behaviour-cases';
+import { BEHAVIOUR_CASES } from '../../../test-support/behaviour-cases';
 import { createFixture } from '../test/fixtures/app';
-import { behaviourSuite, type FetchLike } from '../test/support/behaviour-suite';
+import { behaviourSuite, type FetchLike } from '../../../test-support/behaviour-suite';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
 async function listen(

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { describe, expect, it } from 'vitest';
 import { createFixture } from '../test/fixtures/app';
-import { behaviourSuite } from '../test/support/behaviour-suite';
+import { behaviourSuite } from '../../../test-support/behaviour-suite';
 import { routeCache } from './index';
 
 const fixture = createFixture();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
-import { behaviourSuite, type FetchLike } from './support/behaviour-suite';
+import { behaviourSuite, type FetchLike } from '../../../test-support/behaviour-suite';
 import { bundleForEdge } from './support/bundle';
 
 // Requests cross a process boundary (workerd, bun, deno); on 2 shared cores they can be slow.
