@@ -11,6 +11,18 @@ import {
 /** Sends one request to the app under test; paths are relative (`/api/x`). */
 export type FetchLike = (request: Request) => Promise<Response>;
 
+/** A real `fetch` over loopback HTTP to `base()` (`http://127.0.0.1:<port>`), redirects not followed. */
+export function httpFetch(base: () => string): FetchLike {
+  return (request) => {
+    const url = new URL(request.url);
+    return fetch(`${base()}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers: request.headers,
+      redirect: 'manual',
+    });
+  };
+}
+
 /**
  * Registers the shared behaviour cases against `getFetch()` (read when each test runs);
  * `cases` narrows them for a runtime that cannot run some (say which and why at the call).

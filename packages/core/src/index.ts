@@ -58,6 +58,7 @@ export {
   withVary,
 } from './policy';
 export { hasRequestBody } from './request-body';
+export { requestHost } from './request-host';
 export { type MethodRole, methodRole } from './request-method';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
 export {
@@ -67,6 +68,7 @@ export {
   type StoreDecision,
   type StoreRefusal,
 } from './response-rules';
+export { parseRouteKey, type RouteKey, routeLabel } from './route-key';
 export { routedUrl } from './routed-url';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';
 export { type TieredStore, type TieredStoreOptions, tieredStore } from './stores/tiered';

@@ -4,7 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BEHAVIOUR_CASES } from '../../../test-support/behaviour-cases';
 import { createFixture } from '../test/fixtures/app';
-import { behaviourSuite, type FetchLike } from '../../../test-support/behaviour-suite';
+import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
 async function listen(
@@ -15,18 +15,6 @@ async function listen(
       resolve({ server, base: `http://127.0.0.1:${info.port}` });
     });
   });
-}
-
-/** A real `fetch` over loopback HTTP to `base`. */
-function httpFetch(base: () => string): FetchLike {
-  return (request) => {
-    const url = new URL(request.url);
-    return fetch(`${base()}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers: request.headers,
-      redirect: 'manual',
-    });
-  };
 }
 
 /** A raw HTTP/1.1 request over loopback (fetch cannot send a GET with a body). */

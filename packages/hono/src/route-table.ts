@@ -1,4 +1,4 @@
-import { nestPolicyError, type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { nestPolicyError, type Policy, type PolicyInput, parseRouteKey } from '@routecache/core';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { RouteTarget } from './respond';
 
@@ -8,12 +8,10 @@ export interface RouteTable {
   match(path: string): RouteTarget | undefined;
 }
 
-const ROUTE_KEY = /^(?:(GET|HEAD)\s+)?(\/\S*)$/i;
-
 /**
- * Compiles `{ 'GET /api/products/:id': { maxAge: 60 } }`. A key is a path, optionally after
- * `GET` (HEAD is answered from GET); policies are validated now, and a bad key or policy throws
- * `PolicyError` naming `routes["<key>"]`.
+ * Compiles `{ 'GET /api/products/:id': { maxAge: 60 } }`. Keys as the core's `parseRouteKey()`
+ * reads them (`'GET /path'` or `'/path'`, HEAD answered from GET); policies are validated now,
+ * and a bad key or policy throws `PolicyError` naming `routes["<key>"]`.
  */
 export function compileRouteTable(
   routes: Readonly<Record<string, PolicyInput>>,
@@ -22,17 +20,14 @@ export function compileRouteTable(
   const router = new TrieRouter<[number, Omit<RouteTarget, 'params'>]>();
   let order = 0;
   for (const [key, input] of Object.entries(routes)) {
-    const parsed = ROUTE_KEY.exec(key.trim());
-    if (!parsed)
-      throw new PolicyError(`routes["${key}"]`, 'expected "GET /path" or "/path" (Hono path syntax)');
-    const path = parsed[2]!;
+    const { path, label } = parseRouteKey(key);
     let policy: Policy;
     try {
       policy = define(input);
     } catch (error) {
-      throw nestPolicyError(`routes["${key}"]`, error);
+      throw nestPolicyError(`routes[${JSON.stringify(key)}]`, error);
     }
-    router.add('GET', path, [order++, { policy, route: `GET ${path}` }]);
+    router.add('GET', path, [order++, { policy, route: label }]);
   }
   return {
     match(path) {
