@@ -19,7 +19,7 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody, routedUrl, withVary } from '@routecache/core';
+import { hasRequestBody, methodRole, requestHost, routedUrl, routeLabel, withVary } from '@routecache/core';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
@@ -82,6 +82,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     // GraphQL, WebSocket and microservice contexts pass through untouched.
     if (context.getType() !== 'http') return next.handle();
+    // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
+    if (methodRole(context.getArgByIndex<PlatformRequest>(0).method) === 'none') return next.handle();
     const policy = this.getPolicy(context);
     if (!policy || !this.isRequestCacheable(context)) return next.handle();
     // Once per adapter (the adapter may be set after this is built): it then sends the answer's
@@ -156,7 +158,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     };
     return {
       method: req.method,
-      host: String(headers.host ?? ''),
+      host: platformHost(req, get),
       // The URL Nest routed (after a rewrite by middleware before it), and the client's when it differs.
       url,
       ...(req.originalUrl === undefined || req.originalUrl === url ? {} : { requestedUrl: req.originalUrl }),
@@ -166,7 +168,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
       headerRecord: headers,
       params: req.params ?? {},
       hasBody: hasRequestBody(get),
-      route: routePath ? `${req.method} ${routePath}` : undefined,
+      route: routePath ? routeLabel(req.method, routePath) : undefined,
     };
   }
 
@@ -280,6 +282,20 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return { status, headers, body: null };
   }
+}
+
+/**
+ * The host as the platform reads it under its proxy settings: `X-Forwarded-Host` only from a
+ * trusted proxy (Express `trust proxy`; Fastify `trustProxy`, which its `request.host` applies).
+ */
+function platformHost(req: PlatformRequest, get: (name: string) => string | undefined): string {
+  if (req.raw) return typeof req.host === 'string' ? req.host : (get('host') ?? '');
+  return requestHost(get('host'), get('x-forwarded-host'), () => {
+    const trust = req.app?.get('trust proxy fn') as
+      | ((address: string | undefined, hop: number) => boolean)
+      | undefined;
+    return trust?.(req.socket?.remoteAddress, 0) === true;
+  });
 }
 
 /** The URL Nest routed `req` by: Fastify's `request.url`, Express's mount path plus `req.url`. */
