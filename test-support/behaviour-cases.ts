@@ -503,9 +503,19 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         body: /status 404 run 1/,
         expectHeaders: { 'cache-control': 'no-store', 'surrogate-key': null },
       },
-      { path: '/status/404', status: 404, body: /status 404 run 2/, expectHeaders: { 'cache-status': notHit } },
+      {
+        path: '/status/404',
+        status: 404,
+        body: /status 404 run 2/,
+        expectHeaders: { 'cache-status': notHit },
+      },
       { path: '/status/500', status: 500, expectHeaders: { 'cache-control': 'no-store' } },
-      { path: '/status/203', status: 203, body: /status 203 run 1/, expectHeaders: { 'cache-control': /max-age=30/ } },
+      {
+        path: '/status/203',
+        status: 203,
+        body: /status 203 run 1/,
+        expectHeaders: { 'cache-control': /max-age=30/ },
+      },
       { path: '/status/203', status: 203, body: /status 203 run 1/, expectHeaders: { 'cache-status': hit } },
     ],
   },
@@ -517,9 +527,14 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     ],
   },
   {
-    name: "never stores an answer whose handler set its own Cache-Control: no-store, and keeps that header",
+    name: 'never stores an answer whose handler set its own Cache-Control: no-store, and keeps that header',
     steps: [
-      { path: '/own-no-store', status: 200, body: 'own run 1', expectHeaders: { 'cache-control': 'no-store' } },
+      {
+        path: '/own-no-store',
+        status: 200,
+        body: 'own run 1',
+        expectHeaders: { 'cache-control': 'no-store' },
+      },
       { path: '/own-no-store', status: 200, body: 'own run 2', expectHeaders: { 'cache-status': notHit } },
     ],
   },
@@ -542,7 +557,12 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
       },
       { path: '/private', headers: { 'x-user': 'bob' }, status: 200, body: 'private run 2 for bob' },
       { path: '/private', status: 200, body: 'private run 3 for nobody' },
-      { path: '/private', status: 200, body: 'private run 4 for nobody', expectHeaders: { 'cache-status': notHit } },
+      {
+        path: '/private',
+        status: 200,
+        body: 'private run 4 for nobody',
+        expectHeaders: { 'cache-status': notHit },
+      },
     ],
   },
   {
@@ -550,7 +570,12 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     steps: [
       { path: '/sie', status: 200, body: 'sie run 1' },
       advance(15_000),
-      { path: '/sie', status: 200, body: 'sie run 1', expectHeaders: { 'cache-control': /stale-if-error=60/ } },
+      {
+        path: '/sie',
+        status: 200,
+        body: 'sie run 1',
+        expectHeaders: { 'cache-control': /stale-if-error=60/ },
+      },
       advance(120_000),
       { path: '/sie', status: 500, expectHeaders: { 'cache-control': 'no-store' } },
     ],
@@ -576,7 +601,12 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     name: 'invalidates the stored GET of a URL after a successful unsafe request to it (RFC 9111 §4.4)',
     steps: [
       { path: '/api/products/7', status: 200, body: '{"id":"7","run":1}' },
-      { path: '/api/products/7', status: 200, body: '{"id":"7","run":1}', expectHeaders: { 'cache-status': hit } },
+      {
+        path: '/api/products/7',
+        status: 200,
+        body: '{"id":"7","run":1}',
+        expectHeaders: { 'cache-status': hit },
+      },
       { method: 'POST', path: '/api/products/7', status: 200, body: 'updated 7' },
       {
         path: '/api/products/7',

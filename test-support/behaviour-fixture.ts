@@ -32,7 +32,10 @@ export function createBehaviourFixture(options: CacheOptions = {}): BehaviourFix
   const cache: RouteCache = Object.create(inner, {
     handle: {
       value: ((request, policy, origin, handleOptions) =>
-        inner.handle(request, policy, origin, { ...handleOptions, waitUntil })) satisfies RouteCache['handle'],
+        inner.handle(request, policy, origin, {
+          ...handleOptions,
+          waitUntil,
+        })) satisfies RouteCache['handle'],
     },
   });
   return {

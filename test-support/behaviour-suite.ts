@@ -3,8 +3,8 @@ import {
   BEHAVIOUR_CASES,
   type BehaviourCase,
   type HeaderExpectation,
-  type Seen,
   type RouteCounts,
+  type Seen,
   type Step,
 } from './behaviour-cases';
 
@@ -87,7 +87,10 @@ function checkStats(
 ): void {
   for (const [label, counts] of Object.entries(expected.routes ?? {})) {
     const actual = stats.routes[label];
-    expect(actual, `${where}: stats of ${label} (routes: ${Object.keys(stats.routes).join(', ')})`).toBeDefined();
+    expect(
+      actual,
+      `${where}: stats of ${label} (routes: ${Object.keys(stats.routes).join(', ')})`,
+    ).toBeDefined();
     for (const [name, count] of Object.entries(counts)) {
       expect(actual?.[name as keyof RouteCounts] ?? 0, `${where}: stats ${label} ${name}`).toBe(count);
     }

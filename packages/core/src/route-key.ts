@@ -31,7 +31,10 @@ export function parseRouteKey(key: string): RouteKey {
   }
   if (method !== undefined && method.toUpperCase() !== 'GET') {
     const hint = method.toUpperCase() === 'HEAD' ? `; HEAD is answered from GET: write "GET ${path}"` : '';
-    throw new PolicyError(field, `only GET routes are declared (GET also covers HEAD), got "${method}"${hint}`);
+    throw new PolicyError(
+      field,
+      `only GET routes are declared (GET also covers HEAD), got "${method}"${hint}`,
+    );
   }
   return { path, label: routeLabel('GET', path) };
 }

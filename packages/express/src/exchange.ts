@@ -1,4 +1,9 @@
-import { type CacheRequest, hasRequestBody, requestHost as pickRequestHost, routedUrl } from '@routecache/core';
+import {
+  type CacheRequest,
+  hasRequestBody,
+  requestHost as pickRequestHost,
+  routedUrl,
+} from '@routecache/core';
 import type { Request } from 'express';
 
 /**

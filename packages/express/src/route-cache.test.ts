@@ -193,7 +193,9 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       expect(() => routeCache({ routes: { 'HEAD /x': {} } })).toThrow(
         expect.objectContaining({ field: 'routes["HEAD /x"]' }),
       );
-      expect(() => routeCache({ routes: { x: {} } })).toThrow(expect.objectContaining({ field: 'routes["x"]' }));
+      expect(() => routeCache({ routes: { x: {} } })).toThrow(
+        expect.objectContaining({ field: 'routes["x"]' }),
+      );
       expect(() => routeCache({ routes: { 'GET /x/(': {} } })).toThrow(
         expect.objectContaining({ field: 'routes["GET /x/("]' }),
       );

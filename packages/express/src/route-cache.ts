@@ -66,7 +66,14 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
     const match = role !== 'none' && table.length > 0 ? matchRoute(req) : undefined;
     if (match === undefined || hasOwnPolicy(req)) return void next();
     const { route, params } = match;
-    serve(req, res, next, route.policy, role === 'read' ? route.label : routeLabel(method, route.path), params);
+    serve(
+      req,
+      res,
+      next,
+      route.policy,
+      role === 'read' ? route.label : routeLabel(method, route.path),
+      params,
+    );
   } as RouteCacheMiddleware;
 
   middleware.policy = (input) => {

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BEHAVIOUR_CASES } from '../../../test-support/behaviour-cases';
-import { createFixture } from '../test/fixtures/app';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
+import { createFixture } from '../test/fixtures/app';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
 async function listen(

@@ -2,8 +2,9 @@
  * The behaviour suite's routes (`test-support/behaviour-cases.ts`) on Express 4 or 5, as an
  * Express app would write them: the `routes` table through `app.use(rc)`, `rc.policy()` per route.
  */
-import type { Express, NextFunction, Request, Response } from 'express';
+
 import type express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { createBehaviourFixture } from '../../../../test-support/behaviour-fixture';
 import { routeCache } from '../../src';
 
@@ -41,7 +42,9 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
   app.get('/html', rc.policy({ maxAge: 30 }), (req, res) => {
     res.type('html').send(`<p>html run ${run(req.path)}</p>`);
   });
-  app.get('/utf8', rc.policy({ maxAge: 30 }), (req, res) => text(res, `caf\u00e9 \u2615 run ${run(req.path)}`));
+  app.get('/utf8', rc.policy({ maxAge: 30 }), (req, res) =>
+    text(res, `caf\u00e9 \u2615 run ${run(req.path)}`),
+  );
   app.get('/bytes', rc.policy({ maxAge: 30 }), (req, res) => {
     res.type('application/octet-stream').send(Buffer.from([0, 255, run(req.path)]));
   });
@@ -119,7 +122,9 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
 
   app.post('/invalidate', async (req, res, next: NextFunction) => {
     const query = req.query as { tags?: string; urls?: string };
-    fixture.invalidate(query, `${req.protocol}://${req.get('host')}`).then((result) => res.json(result), next);
+    fixture
+      .invalidate(query, `${req.protocol}://${req.get('host')}`)
+      .then((result) => res.json(result), next);
   });
   app.post('/__test/advance', (req, res) => text(res, String(fixture.advance(Number(req.query.ms)))));
   app.post('/__test/settle', (_req, res) => void fixture.settle().then(() => text(res, 'settled')));

@@ -196,7 +196,12 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
     @CachePolicy({ maxAge: 30 })
     query(@Req() req: AnyRequest): unknown {
       const query = { ...(req.query as Record<string, unknown>) };
-      return { url: req.raw ? req.url : req.originalUrl, query, utm: query.utm_source ?? null, run: run(req) };
+      return {
+        url: req.raw ? req.url : req.originalUrl,
+        query,
+        utm: query.utm_source ?? null,
+        run: run(req),
+      };
     }
 
     @Get('big-stream')

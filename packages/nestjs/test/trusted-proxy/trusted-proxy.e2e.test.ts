@@ -22,8 +22,7 @@ class PageController {
 class PageModule {}
 
 async function start(platform: PlatformName, trusted: boolean) {
-  const adapter =
-    platform === 'fastify' ? new FastifyAdapter({ trustProxy: trusted }) : new ExpressAdapter();
+  const adapter = platform === 'fastify' ? new FastifyAdapter({ trustProxy: trusted }) : new ExpressAdapter();
   if (adapter instanceof ExpressAdapter) adapter.getInstance().set('trust proxy', trusted);
   const app = await NestFactory.create(PageModule, adapter, { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
