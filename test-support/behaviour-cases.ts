@@ -5,13 +5,14 @@
  * Deno, or miniflare's `dispatchFetch` into workerd). A difference between adapters is a failing
  * case, never an exception per adapter.
  *
- * This file imports nothing (no `node:` module, no vitest): the driver is `behaviour-suite.ts`.
+ * This file imports types only (no `node:` module, no vitest), so an edge fixture can import it:
+ * the driver is `behaviour-suite.ts`.
  *
  * Every fixture app implements the routes below on a cache with a manual clock
  * (`maxBodyBytes: BEHAVIOUR_MAX_BODY_BYTES`). `n` is the number of runs of the handler for the
  * request's path, counted per path from 1.
  *
- * Routes table (the adapter's `routes` option; Nest has none and puts the policy on the handler):
+ * Routes table (`BEHAVIOUR_ROUTES`, the adapter's `routes` option; Nest has none and puts these policies on the handlers):
  * - `'GET /api/products/:id'`: `{ maxAge: 60, tags: ['products', 'product:<id>'], vary: ['accept-language'] }`.
  *   GET answers JSON `{"id":"<id>","run":n}`; POST answers text `updated <id>` (unsafe: invalidates the URL).
  * - `'/precedence'` (the bare form of a key): `{ maxAge: 10 }`; the route has its own policy
@@ -52,6 +53,21 @@
  * - `POST /__test/advance?ms=`: moves the cache's clock; `POST /__test/settle`: waits for the
  *   cache's background work, answers `settled`; `GET /__test/stats`: JSON of `stats()`.
  */
+
+import type { PolicyInput } from '../packages/core/src/index';
+
+/** The routes table of the fixtures (Nest puts these policies on the handlers). */
+export const BEHAVIOUR_ROUTES: {
+  readonly 'GET /api/products/:id': PolicyInput;
+  readonly '/precedence': PolicyInput;
+} = {
+  'GET /api/products/:id': {
+    maxAge: 60,
+    tags: (req) => ['products', `product:${req.params.id}`],
+    vary: ['accept-language'],
+  },
+  '/precedence': { maxAge: 10 },
+};
 
 /** Largest body the fixtures' caches store, bytes (small, so stream tests stay small). */
 export const BEHAVIOUR_MAX_BODY_BYTES = 1024;

@@ -5,6 +5,7 @@
 
 import type express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
+import { BEHAVIOUR_ROUTES } from '../../../../test-support/behaviour-cases';
 import { createBehaviourFixture } from '../../../../test-support/behaviour-fixture';
 import { routeCache } from '../../src';
 
@@ -15,14 +16,7 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
   const app = expressFactory();
   const rc = routeCache({
     cache: fixture.cache,
-    routes: {
-      'GET /api/products/:id': {
-        maxAge: 60,
-        tags: (req) => ['products', `product:${req.params.id}`],
-        vary: ['accept-language'],
-      },
-      '/precedence': { maxAge: 10 },
-    },
+    routes: BEHAVIOUR_ROUTES,
   });
   app.use(rc);
 

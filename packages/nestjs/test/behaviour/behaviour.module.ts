@@ -24,6 +24,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { concat, interval, map, type Observable, of, take } from 'rxjs';
+import { BEHAVIOUR_ROUTES } from '../../../../test-support/behaviour-cases';
 import type { BehaviourFixture } from '../../../../test-support/behaviour-fixture';
 import { CachePolicy, RouteCacheModule, RouteCacheService } from '../../src';
 
@@ -56,11 +57,7 @@ function header(req: AnyRequest, name: string): string | undefined {
 /** The behaviour suite's app module, its handlers counting their runs in `fixture`. */
 export function createBehaviourModule(fixture: BehaviourFixture): Type {
   const run = (req: AnyRequest): number => fixture.run(pathOf(req));
-  const products = {
-    maxAge: 60,
-    tags: (req: { params: Readonly<Record<string, string>> }) => ['products', `product:${req.params.id}`],
-    vary: ['accept-language'],
-  };
+  const products = BEHAVIOUR_ROUTES['GET /api/products/:id'];
 
   @Controller('api/products')
   class ProductsController {
@@ -80,7 +77,7 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
   }
 
   @Controller('precedence')
-  @CachePolicy({ maxAge: 10 })
+  @CachePolicy(BEHAVIOUR_ROUTES['/precedence'])
   class PrecedenceController {
     @Get()
     @CachePolicy({ maxAge: 99, tags: ['own'] })
