@@ -28,6 +28,8 @@
  * - `/bytes` `{ maxAge: 30 }`: `application/octet-stream` bytes `[0, 255, n]`.
  * - `/cookie` `{ maxAge: 30 }`: sets `Set-Cookie: session=abc; HttpOnly`, text `cookie run n`.
  * - `/vary-star` `{ maxAge: 30 }`: sets `Vary: *`, text `vary run n`.
+ * - `/headers-only` `{ maxAge: 30, ttl: 0 }`: text `headers-only run n`.
+ * - `/no-store-policy` `{ scope: 'no-store' }`: text `no-store run n`.
  * - `/own-no-store` `{ maxAge: 30 }`: sets its own `Cache-Control: no-store`, text `own run n`.
  * - `/status/:code` `{ maxAge: 30 }`: answers status `<code>` with `status <code> run n` in its
  *   body (Nest: `throw new HttpException(<that text>, code)`).
@@ -248,7 +250,13 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
   {
     name: 'bypasses the shared cache for requests with Authorization',
     steps: [
-      { path: '/text/auth', headers: { authorization: 'Bearer a' }, status: 200, body: 'text run 1' },
+      {
+        path: '/text/auth',
+        headers: { authorization: 'Bearer a' },
+        status: 200,
+        body: 'text run 1',
+        expectHeaders: { 'cache-status': /fwd=request; detail=authorization/, 'cache-control': /^private/ },
+      },
       { path: '/text/auth', headers: { authorization: 'Bearer b' }, status: 200, body: 'text run 2' },
       // Nothing from the authorised runs was stored for everyone else.
       { path: '/text/auth', status: 200, body: 'text run 3', expectHeaders: { 'cache-status': miss } },
@@ -572,7 +580,12 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         expectHeaders: { 'cache-status': hit, 'cache-control': /^private/ },
       },
       { path: '/private', headers: { 'x-user': 'bob' }, status: 200, body: 'private run 2 for bob' },
-      { path: '/private', status: 200, body: 'private run 3 for nobody' },
+      {
+        path: '/private',
+        status: 200,
+        body: 'private run 3 for nobody',
+        expectHeaders: { 'cache-status': /fwd=bypass; detail=no-identity/ },
+      },
       {
         path: '/private',
         status: 200,
@@ -623,13 +636,45 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         body: '{"id":"7","run":1}',
         expectHeaders: { 'cache-status': hit },
       },
-      { method: 'POST', path: '/api/products/7', status: 200, body: 'updated 7' },
+      {
+        method: 'POST',
+        path: '/api/products/7',
+        status: 200,
+        body: 'updated 7',
+        expectHeaders: { 'cache-status': notHit, age: null },
+      },
       {
         path: '/api/products/7',
         status: 200,
         body: '{"id":"7","run":2}',
         expectHeaders: { 'cache-status': miss },
       },
+      stats({ routes: { 'POST /api/products/:id': { hits: 0, stored: 0 } } }),
+    ],
+  },
+  {
+    name: 'sends the policy headers of a headers-only route (ttl 0) and stores nothing',
+    steps: [
+      {
+        path: '/headers-only',
+        status: 200,
+        body: 'headers-only run 1',
+        expectHeaders: { 'cache-control': /max-age=30/, 'cache-status': /fwd=bypass; detail=headers-only/ },
+      },
+      { path: '/headers-only', status: 200, body: 'headers-only run 2' },
+    ],
+  },
+  {
+    name: 'sends no-store for a no-store policy and stores nothing',
+    steps: [
+      {
+        path: '/no-store-policy',
+        status: 200,
+        body: 'no-store run 1',
+        expectHeaders: { 'cache-control': 'no-store', 'cache-status': /fwd=bypass; detail=no-store/ },
+      },
+      { path: '/no-store-policy', status: 200, body: 'no-store run 2' },
+      stats({ routes: { 'GET /no-store-policy': { bypass: 2, stored: 0 } } }),
     ],
   },
   {

@@ -5,6 +5,7 @@ import {
   methodRole,
   type PolicyInput,
   type RouteCache,
+  routeLabel,
 } from '@routecache/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
@@ -75,7 +76,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         if (refresh) return refresh;
         // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
         if (methodRole(c.req.method) === 'none') return next();
-        const target = table.match(c.req.path);
+        const target = table.match(c.req.path, c.req.method);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
         return respond(c, next, target, cache, app);
       });
@@ -90,9 +91,10 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
         if (methodRole(c.req.method) === 'none') return next();
-        const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+        const method = c.req.method;
         const path = routePath(c);
-        if (method !== last.method || path !== last.path) last = { method, path, route: `${method} ${path}` };
+        if (method !== last.method || path !== last.path)
+          last = { method, path, route: routeLabel(method, path) };
         return respond(c, next, { policy, route: last.route, params: c.req.param() }, cache, app);
       });
       policyHandlers.add(handler);

@@ -50,6 +50,12 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
     res.setHeader('vary', '*');
     text(res, `vary run ${run(req.path)}`);
   });
+  app.get('/headers-only', rc.policy({ maxAge: 30, ttl: 0 }), (req, res) =>
+    text(res, `headers-only run ${run(req.path)}`),
+  );
+  app.get('/no-store-policy', rc.policy({ scope: 'no-store' }), (req, res) =>
+    text(res, `no-store run ${run(req.path)}`),
+  );
   app.get('/own-no-store', rc.policy({ maxAge: 30 }), (req, res) => {
     res.setHeader('cache-control', 'no-store');
     text(res, `own run ${run(req.path)}`);

@@ -147,6 +147,20 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
       return `vary run ${run(req)}`;
     }
 
+    @Get('headers-only')
+    @CachePolicy({ maxAge: 30, ttl: 0 })
+    @Header(...TEXT)
+    headersOnly(@Req() req: AnyRequest): string {
+      return `headers-only run ${run(req)}`;
+    }
+
+    @Get('no-store-policy')
+    @CachePolicy({ scope: 'no-store' })
+    @Header(...TEXT)
+    noStorePolicy(@Req() req: AnyRequest): string {
+      return `no-store run ${run(req)}`;
+    }
+
     @Get('own-no-store')
     @CachePolicy({ maxAge: 30 })
     @Header('Cache-Control', 'no-store')
