@@ -28,6 +28,8 @@
  * - `/bytes` `{ maxAge: 30 }`: `application/octet-stream` bytes `[0, 255, n]`.
  * - `/cookie` `{ maxAge: 30 }`: sets `Set-Cookie: session=abc; HttpOnly`, text `cookie run n`.
  * - `/vary-star` `{ maxAge: 30 }`: sets `Vary: *`, text `vary run n`.
+ * - `/validators` `{ maxAge: 30 }`: text `inm=<If-None-Match or -> ims=<If-Modified-Since or -> run n`
+ *   as the handler sees them.
  * - `/headers-only` `{ maxAge: 30, ttl: 0 }`: text `headers-only run n`.
  * - `/no-store-policy` `{ scope: 'no-store' }`: text `no-store run n`.
  * - `/own-no-store` `{ maxAge: 30 }`: sets its own `Cache-Control: no-store`, text `own run n`.
@@ -516,6 +518,23 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         body: '',
         expectHeaders: { 'cache-status': hit, etag: sameAs(0, 'etag') },
       },
+    ],
+  },
+  {
+    name: 'hides the validators from the handler, which answers in full, and evaluates them itself',
+    steps: [
+      {
+        path: '/validators',
+        headers: {
+          'if-none-match': '"old"',
+          'if-modified-since': 'Tue, 01 Jan 2030 00:00:00 GMT',
+          'cache-control': 'max-age=0',
+        },
+        status: 200,
+        body: 'inm=- ims=- run 1',
+        expectHeaders: { 'cache-status': miss },
+      },
+      { path: '/validators', status: 200, body: 'inm=- ims=- run 1', expectHeaders: { 'cache-status': hit } },
     ],
   },
   {

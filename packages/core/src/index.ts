@@ -45,6 +45,7 @@ export {
   normaliseKeyHeader,
   readKeyHeaders,
 } from './key-headers';
+export { originHiddenHeaders, withoutOriginHiddenHeaders } from './origin-request-headers';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,

@@ -19,7 +19,15 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody, methodRole, requestHost, routedUrl, routeLabel, withVary } from '@routecache/core';
+import {
+  hasRequestBody,
+  methodRole,
+  requestHost,
+  routedUrl,
+  routeLabel,
+  withoutOriginHiddenHeaders,
+  withVary,
+} from '@routecache/core';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
@@ -234,6 +242,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const { req, res, route } = exchange;
     const { background } = ctx;
     if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
+    hideOriginHeaders(req);
     const preset = background ? undefined : presetHeaders(readHeaders(res), route);
     // Detached from the response, a run sees the status and headers Nest sets before handlers.
     const readHead = (): ResponseHead =>
@@ -282,6 +291,16 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return { status, headers, body: null };
   }
+}
+
+/**
+ * Hides from the handler the request headers the core names for an origin run (the validators
+ * on GET and HEAD), on a copy of the header record: the engine keeps reading the client's own.
+ */
+function hideOriginHeaders(req: PlatformRequest): void {
+  const target = req.raw ?? req;
+  const headers = withoutOriginHiddenHeaders(req.method, target.headers);
+  if (headers !== target.headers) target.headers = headers;
 }
 
 /**

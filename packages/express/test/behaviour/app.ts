@@ -50,6 +50,12 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
     res.setHeader('vary', '*');
     text(res, `vary run ${run(req.path)}`);
   });
+  app.get('/validators', rc.policy({ maxAge: 30 }), (req, res) =>
+    text(
+      res,
+      `inm=${req.get('if-none-match') ?? '-'} ims=${req.get('if-modified-since') ?? '-'} run ${run(req.path)}`,
+    ),
+  );
   app.get('/headers-only', rc.policy({ maxAge: 30, ttl: 0 }), (req, res) =>
     text(res, `headers-only run ${run(req.path)}`),
   );

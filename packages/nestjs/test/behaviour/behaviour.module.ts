@@ -147,6 +147,13 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
       return `vary run ${run(req)}`;
     }
 
+    @Get('validators')
+    @CachePolicy({ maxAge: 30 })
+    @Header(...TEXT)
+    validators(@Req() req: AnyRequest): string {
+      return `inm=${header(req, 'if-none-match') ?? '-'} ims=${header(req, 'if-modified-since') ?? '-'} run ${run(req)}`;
+    }
+
     @Get('headers-only')
     @CachePolicy({ maxAge: 30, ttl: 0 })
     @Header(...TEXT)
