@@ -16,62 +16,77 @@ interface RouteLike {
   _handlesMethod?(method: string): boolean;
 }
 
-/** The layers of a stack that lead to a route carrying an `rc.policy()`, by stack (recomputed as it grows). */
+/** The route and router layers of a stack, and whether a route carrying an `rc.policy()` is among them (recomputed as it grows). */
 interface Found {
   length: number;
   layers: Layer[];
+  any?: boolean;
 }
 
+/** What a stack makes of a request: its first matching route carries a policy, another route answers, or none matches. */
+type Reached = 'own' | 'other' | 'none';
+
 /**
- * Answers whether the route the app will dispatch `req` to (a route of the app, or of a router
- * or sub-app mounted on it) carries one of `handlers` (`rc.policy()` middlewares): the table then
- * leaves the request to it, so a route's own policy wins over the `routes` table (the core's
- * `parseRouteKey` states the rule). Only the layers leading to such routes are matched.
+ * Answers whether the first route the app dispatches `req` to (a route of the app, or of a
+ * router or sub-app mounted on it, in the order Express tries them) carries one of `handlers`
+ * (`rc.policy()` middlewares): the table then leaves the request to it, so a route's own policy
+ * wins over the `routes` table, as the core's `parseRouteKey` states. Free when the app has no
+ * `rc.policy()` route; else it costs one more routing of the request, in table routes only.
+ * A sub-app mounted with `app.use(subApp)` is opaque (Express wraps it in a closure): its routes
+ * are served under the table, as before; routers (`express.Router()`) are looked into.
  */
 export function createOwnPolicyFinder(handlers: WeakSet<object>): (req: Request) => boolean {
   const found = new WeakMap<Layer[], Found>();
 
-  const leadsToPolicy = (stack: Layer[]): Layer[] => {
+  /** The layers of `stack` that are routes or lead to a route carrying a policy, memoised per stack. */
+  const withPolicies = (stack: Layer[]): Found => {
     let known = found.get(stack);
     if (known === undefined || known.length !== stack.length) {
-      known = {
-        length: stack.length,
-        layers: stack.filter((layer) => {
-          if (layer.route) return layer.route.stack.some((inner) => handlers.has(inner.handle as object));
-          const nested = stackOf(layer.handle);
-          return nested !== undefined && leadsToPolicy(nested).length > 0;
-        }),
-      };
+      known = { length: stack.length, layers: [] };
+      let any = false;
+      for (const layer of stack) {
+        if (layer.route) {
+          known.layers.push(layer);
+          any ||= layer.route.stack.some((inner) => handlers.has(inner.handle as object));
+          continue;
+        }
+        const nested = stackOf(layer.handle);
+        if (nested === undefined) continue;
+        known.layers.push(layer);
+        any ||= withPolicies(nested).any;
+      }
+      known.any = any;
       found.set(stack, known);
     }
-    return known.layers;
+    return known;
   };
 
-  const reaches = (stack: Layer[], path: string, method: string): boolean => {
-    for (const layer of leadsToPolicy(stack)) {
-      let matched: string | undefined;
+  const reach = (stack: Layer[], path: string, method: string): Reached => {
+    for (const layer of withPolicies(stack).layers) {
+      let matched: string;
       try {
         const result = layer.match(path);
         if (result === false) continue;
         matched = result === true ? (layer.path ?? '') : result.path;
       } catch {
-        continue; // a malformed escape: Express answers 400 itself
+        return 'none'; // a malformed escape: Express answers 400 itself
       }
-      if (layer.route) {
-        const route = layer.route;
-        if (route._handlesMethod?.(method) ?? route._handles_method?.(method)) return true;
-        continue;
+      const route = layer.route;
+      if (route) {
+        if (!(route._handlesMethod?.(method) ?? route._handles_method?.(method))) continue;
+        return route.stack.some((inner) => handlers.has(inner.handle as object)) ? 'own' : 'other';
       }
-      const nested = stackOf(layer.handle);
-      if (nested && reaches(nested, path.slice(matched.length) || '/', method)) return true;
+      const reached = reach(stackOf(layer.handle)!, path.slice(matched.length) || '/', method);
+      if (reached !== 'none') return reached;
     }
-    return false;
+    return 'none';
   };
 
   return function hasOwnPolicy(req) {
     const stack = stackOf(req.app);
+    if (stack === undefined || !withPolicies(stack).any) return false;
     // A HEAD request is dispatched to GET routes.
-    return stack !== undefined && reaches(stack, req.path, req.method === 'HEAD' ? 'GET' : req.method);
+    return reach(stack, req.path, req.method === 'HEAD' ? 'GET' : req.method) === 'own';
   };
 }
 

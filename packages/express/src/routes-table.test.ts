@@ -99,6 +99,18 @@ describe.each(EXPRESS_VERSIONS)('routeCache routes table ($name)', ({ name, expr
       expect(Object.keys(rc.stats().routes).sort()).toEqual(['GET /api/:name', 'GET /api/own']);
     });
 
+    it('keeps the table for a path whose first route has no policy of its own, though a later one has', async () => {
+      const rc = routeCache({ routes: { 'GET /first': { maxAge: 10 } } });
+      const app = express();
+      app.use(rc);
+      app.get('/first', (_req, res) => res.send('first'));
+      app.get('/first', rc.policy({ maxAge: 99 }), (_req, res) => res.send('never'));
+      server = await listen(app);
+      const response = await server.fetch('/first');
+      expect(await response.text()).toBe('first');
+      expect(response.headers.get('cache-control')).toBe('public, max-age=10');
+    });
+
     it("follows the app's case sensitive routing setting", async () => {
       const rc = routeCache({ routes: { 'GET /Products': { maxAge: 30 } } });
       const app = express();
