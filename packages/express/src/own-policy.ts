@@ -18,9 +18,9 @@ interface RouteLike {
 
 /** The route and router layers of a stack, and whether a route carrying an `rc.policy()` is among them (recomputed as it grows). */
 interface Found {
-  length: number;
-  layers: Layer[];
-  any?: boolean;
+  readonly length: number;
+  readonly layers: Layer[];
+  readonly any: boolean;
 }
 
 /** What a stack makes of a request: its first matching route carries a policy, another route answers, or none matches. */
@@ -42,20 +42,20 @@ export function createOwnPolicyFinder(handlers: WeakSet<object>): (req: Request)
   const withPolicies = (stack: Layer[]): Found => {
     let known = found.get(stack);
     if (known === undefined || known.length !== stack.length) {
-      known = { length: stack.length, layers: [] };
+      const layers: Layer[] = [];
       let any = false;
       for (const layer of stack) {
         if (layer.route) {
-          known.layers.push(layer);
+          layers.push(layer);
           any ||= layer.route.stack.some((inner) => handlers.has(inner.handle as object));
           continue;
         }
         const nested = stackOf(layer.handle);
         if (nested === undefined) continue;
-        known.layers.push(layer);
+        layers.push(layer);
         any ||= withPolicies(nested).any;
       }
-      known.any = any;
+      known = { length: stack.length, layers, any };
       found.set(stack, known);
     }
     return known;
