@@ -424,7 +424,7 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     ],
   },
   {
-    name: 'answers a HEAD miss with the Content-Length and ETag of the GET, and never stores an empty body',
+    name: 'answers a HEAD miss with the Content-Length of the GET, and never stores an empty body',
     steps: [
       {
         method: 'HEAD',

@@ -19,20 +19,13 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import {
-  hasRequestBody,
-  methodRole,
-  requestHost,
-  routedUrl,
-  routeLabel,
-  withoutOriginHiddenHeaders,
-  withVary,
-} from '@routecache/core';
+import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
+import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
 import {
   type PlatformResponse,
   readHeaders,
@@ -291,30 +284,6 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return { status, headers, body: null };
   }
-}
-
-/**
- * Hides from the handler the request headers the core names for an origin run (the validators
- * on GET and HEAD), on a copy of the header record: the engine keeps reading the client's own.
- */
-function hideOriginHeaders(req: PlatformRequest): void {
-  const target = req.raw ?? req;
-  const headers = withoutOriginHiddenHeaders(req.method, target.headers);
-  if (headers !== target.headers) target.headers = headers;
-}
-
-/**
- * The host as the platform reads it under its proxy settings: `X-Forwarded-Host` only from a
- * trusted proxy (Express `trust proxy`; Fastify `trustProxy`, which its `request.host` applies).
- */
-function platformHost(req: PlatformRequest, get: (name: string) => string | undefined): string {
-  if (req.raw) return typeof req.host === 'string' ? req.host : (get('host') ?? '');
-  return requestHost(get('host'), get('x-forwarded-host'), () => {
-    const trust = req.app?.get('trust proxy fn') as
-      | ((address: string | undefined, hop: number) => boolean)
-      | undefined;
-    return trust?.(req.socket?.remoteAddress, 0) === true;
-  });
 }
 
 /** The URL Nest routed `req` by: Fastify's `request.url`, Express's mount path plus `req.url`. */
