@@ -15,7 +15,8 @@
  * Routes table (`BEHAVIOUR_ROUTES`, the adapter's `routes` option; Nest has none and puts these policies on the handlers):
  * - `'GET /api/products/:id'`: `{ maxAge: 60, tags: ['products', 'product:<id>'], vary: ['accept-language'] }`.
  *   GET answers JSON `{"id":"<id>","run":n}`; POST answers text `updated <id>` (unsafe: invalidates the URL).
- * - `'/precedence'` (the bare form of a key): `{ maxAge: 10 }`; the route has its own policy
+ * - `'/table/:name'` (the bare form of a key): `{ maxAge: 20, tags: ['table'] }`; text `table run n`.
+ * - `'/precedence'`: `{ maxAge: 10 }`; the route has its own policy
  *   `{ maxAge: 99, tags: ['own'] }`, which wins (Nest: the method's `@CachePolicy()` over the controller's
  *   `{ maxAge: 10 }`). Text `precedence run n`.
  *
@@ -63,6 +64,7 @@ import type { PolicyInput } from '../packages/core/src/index';
 /** The routes table of the fixtures (Nest puts these policies on the handlers). */
 export const BEHAVIOUR_ROUTES: {
   readonly 'GET /api/products/:id': PolicyInput;
+  readonly '/table/:name': PolicyInput;
   readonly '/precedence': PolicyInput;
 } = {
   'GET /api/products/:id': {
@@ -70,6 +72,7 @@ export const BEHAVIOUR_ROUTES: {
     tags: (req) => ['products', `product:${req.params.id}`],
     vary: ['accept-language'],
   },
+  '/table/:name': { maxAge: 20, tags: ['table'] },
   '/precedence': { maxAge: 10 },
 };
 
@@ -470,6 +473,20 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         routes: { 'GET /options': { hits: 1, misses: 1, bypass: 0 } },
         absent: ['OPTIONS /options'],
       }),
+    ],
+  },
+  {
+    name: 'serves a bare-path routes table entry as its GET route, HEAD included, under one label',
+    steps: [
+      {
+        path: '/table/a',
+        status: 200,
+        body: 'table run 1',
+        expectHeaders: { 'cache-control': /max-age=20/, 'surrogate-key': 'table', 'cache-status': miss },
+      },
+      { method: 'HEAD', path: '/table/a', status: 200, body: '', expectHeaders: { 'cache-status': hit } },
+      { path: '/table/a', status: 200, body: 'table run 1', expectHeaders: { 'cache-status': hit } },
+      stats({ routes: { 'GET /table/:name': { misses: 1, hits: 2 } }, absent: ['HEAD /table/:name'] }),
     ],
   },
   {

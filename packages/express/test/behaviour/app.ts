@@ -25,6 +25,7 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
   };
   app.get('/api/products/:id', (req, res) => void res.json({ id: req.params.id, run: run(req.path) }));
   app.post('/api/products/:id', (req, res) => text(res, `updated ${req.params.id}`));
+  app.get('/table/:name', (req, res) => text(res, `table run ${run(req.path)}`));
   app.get('/precedence', rc.policy({ maxAge: 99, tags: ['own'] }), (req, res) =>
     text(res, `precedence run ${run(req.path)}`),
   );

@@ -76,6 +76,16 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
     }
   }
 
+  @Controller('table')
+  class TableController {
+    @Get(':name')
+    @CachePolicy(BEHAVIOUR_ROUTES['/table/:name'])
+    @Header(...TEXT)
+    get(@Req() req: AnyRequest): string {
+      return `table run ${run(req)}`;
+    }
+  }
+
   @Controller('precedence')
   @CachePolicy(BEHAVIOUR_ROUTES['/precedence'])
   class PrecedenceController {
@@ -323,7 +333,13 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
 
   @Module({
     imports: [RouteCacheModule.forRoot({ cache: fixture.cache })],
-    controllers: [ProductsController, PrecedenceController, RoutesController, ControlsController],
+    controllers: [
+      ProductsController,
+      TableController,
+      PrecedenceController,
+      RoutesController,
+      ControlsController,
+    ],
   })
   class BehaviourModule {}
   return BehaviourModule;
