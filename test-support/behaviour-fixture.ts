@@ -3,7 +3,7 @@
  * with its background work (stale-while-revalidate refreshes) tracked so `POST /__test/settle`
  * can wait for it, and the handler run counter. Framework-neutral (no `node:` import).
  */
-import { type CacheOptions, createCache, type RouteCache } from '../packages/core/src/index';
+import { createCache, memoryStore, type RouteCache, type Store } from '../packages/core/src/index';
 import { BEHAVIOUR_MAX_BODY_BYTES } from './behaviour-cases';
 
 export interface BehaviourFixture {
@@ -19,22 +19,32 @@ export interface BehaviourFixture {
   invalidate(query: { tags?: string; urls?: string }, origin: string): ReturnType<RouteCache['invalidate']>;
 }
 
-export function createBehaviourFixture(options: CacheOptions = {}): BehaviourFixture {
+/** `store` builds the cache's store on the fixture's clock. Default: `memoryStore()`. */
+export function createBehaviourFixture(
+  options: { store?: (clock: () => number) => Store } = {},
+): BehaviourFixture {
+  // A manual clock (POST /__test/advance?ms=) keeps freshness tests free of real sleeps.
   let now = Date.UTC(2030, 0, 1);
+  const clock = (): number => now;
   const pending = new Set<Promise<unknown>>();
   const runs = new Map<string, number>();
-  const inner = createCache({ clock: () => now, maxBodyBytes: BEHAVIOUR_MAX_BODY_BYTES, ...options });
-  // The engine hands background work to `waitUntil` (as on workerd): tracked here.
-  const waitUntil = (promise: Promise<unknown>): void => {
-    pending.add(promise);
-    void promise.finally(() => pending.delete(promise)).catch(() => {});
-  };
+  const inner = createCache({
+    clock,
+    maxBodyBytes: BEHAVIOUR_MAX_BODY_BYTES,
+    store: options.store?.(clock) ?? memoryStore({ clock }),
+  });
+  // The engine hands its background work to `waitUntil`: tracked here, then passed on to the
+  // adapter's own (Hono's `executionCtx.waitUntil`, which keeps it alive on workerd).
   const cache: RouteCache = Object.create(inner, {
     handle: {
       value: ((request, policy, origin, handleOptions) =>
         inner.handle(request, policy, origin, {
           ...handleOptions,
-          waitUntil,
+          waitUntil(promise) {
+            pending.add(promise);
+            void promise.finally(() => pending.delete(promise)).catch(() => {});
+            handleOptions?.waitUntil?.(promise);
+          },
         })) satisfies RouteCache['handle'],
     },
   });

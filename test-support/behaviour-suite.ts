@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   BEHAVIOUR_CASES,
-  type BehaviourCase,
   type HeaderExpectation,
   type RouteCounts,
   type Seen,
@@ -24,16 +23,12 @@ export function httpFetch(base: () => string): FetchLike {
 }
 
 /**
- * Registers the shared behaviour cases against `getFetch()` (read when each test runs);
- * `cases` narrows them for a runtime that cannot run some (say which and why at the call).
+ * Registers every behaviour case against `getFetch()` (read when each test runs). There is no
+ * way to leave a case out: a difference between targets is a failing case.
  */
-export function behaviourSuite(
-  runtime: string,
-  getFetch: () => FetchLike,
-  cases: readonly BehaviourCase[] = BEHAVIOUR_CASES,
-): void {
+export function behaviourSuite(runtime: string, getFetch: () => FetchLike): void {
   describe(`behaviour on ${runtime}`, () => {
-    for (const testCase of cases) {
+    for (const testCase of BEHAVIOUR_CASES) {
       it(testCase.name, async () => {
         const history: Seen[] = [];
         for (const [index, step] of testCase.steps.entries()) {
