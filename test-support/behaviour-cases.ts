@@ -48,7 +48,8 @@
  *   (at most 200). (Nest: `@Sse()`.)
  * - `/swr` `{ maxAge: 10, staleWhileRevalidate: 60 }`: text `swr run n`.
  * - `/sie` `{ maxAge: 10, staleIfError: 60 }`: text `sie run 1` on its first run; it throws after.
- * - `/stampede` `{ maxAge: 30 }`: text `stampede run n`, after a 50 ms wait so concurrent requests overlap.
+ * - `/stampede` `{ maxAge: 30 }`: text `stampede run n`, once 5 requests to it have arrived (counted
+ *   by a middleware before the cache: `fixture.arrive()` / `fixture.arrivals()`), so they overlap.
  * - `/options` `{ maxAge: 30 }` on GET (text `options run n`) and on OPTIONS, which answers
  *   `204` with `Allow: GET, HEAD, OPTIONS`.
  *

@@ -11,6 +11,13 @@ export interface BehaviourFixture {
   readonly cache: RouteCache;
   /** Counts one run of the handler for `path` and returns its number, from 1. */
   run(path: string): number;
+  /** Counts one request to `path`, seen before the cache (for `/stampede`). */
+  arrive(path: string): void;
+  /**
+   * Resolves once `count` requests to `path` have arrived (then one more turn of 10 ms, for the
+   * last to reach the cache), or after 2 s: lets a handler overlap the requests sent at once.
+   */
+  arrivals(path: string, count: number): Promise<void>;
   /** `POST /__test/advance?ms=`: moves the clock by `ms` milliseconds. */
   advance(ms: number): number;
   /** `POST /__test/settle`: resolves once the background work started so far has ended. */
@@ -28,6 +35,7 @@ export function createBehaviourFixture(
   const clock = (): number => now;
   const pending = new Set<Promise<unknown>>();
   const runs = new Map<string, number>();
+  const arrived = new Map<string, number>();
   const inner = createCache({
     clock,
     maxBodyBytes: BEHAVIOUR_MAX_BODY_BYTES,
@@ -54,6 +62,14 @@ export function createBehaviourFixture(
       const n = (runs.get(path) ?? 0) + 1;
       runs.set(path, n);
       return n;
+    },
+    arrive(path) {
+      arrived.set(path, (arrived.get(path) ?? 0) + 1);
+    },
+    async arrivals(path, count) {
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      for (let waited = 0; (arrived.get(path) ?? 0) < count && waited < 2000; waited += 5) await sleep(5);
+      await sleep(10);
     },
     advance(ms) {
       now += ms;

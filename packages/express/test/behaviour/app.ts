@@ -18,6 +18,10 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
     cache: fixture.cache,
     routes: BEHAVIOUR_ROUTES,
   });
+  app.use('/stampede', (req, _res, next) => {
+    fixture.arrive(req.originalUrl.split('?')[0]!);
+    next();
+  });
   app.use(rc);
 
   const text = (res: Response, body: string, status = 200): void => {
@@ -118,7 +122,7 @@ export function createBehaviourApp(expressFactory: typeof express): Express {
   });
   app.get('/stampede', rc.policy({ maxAge: 30 }), (req, res) => {
     const n = run(req.path);
-    setTimeout(() => text(res, `stampede run ${n}`), 100);
+    void fixture.arrivals(req.path, 5).then(() => text(res, `stampede run ${n}`));
   });
   const optionsPolicy = rc.policy({ maxAge: 30 });
   app.get('/options', optionsPolicy, (req, res) => text(res, `options run ${run(req.path)}`));

@@ -11,13 +11,16 @@ import {
   HttpCode,
   HttpException,
   type MessageEvent,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   NotFoundException,
   Options,
   Param,
   Post,
   Query,
   Req,
+  RequestMethod,
   Res,
   Sse,
   StreamableFile,
@@ -280,7 +283,7 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
     @Header(...TEXT)
     async stampede(@Req() req: AnyRequest): Promise<string> {
       const n = run(req);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await fixture.arrivals(pathOf(req), 5);
       return `stampede run ${n}`;
     }
 
@@ -341,6 +344,16 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
       ControlsController,
     ],
   })
-  class BehaviourModule {}
+  class BehaviourModule implements NestModule {
+    /** Counts the requests to `/stampede` before the cache sees them (Nest middleware, either platform). */
+    configure(consumer: MiddlewareConsumer): void {
+      consumer
+        .apply((_req: unknown, _res: unknown, next: () => void) => {
+          fixture.arrive('/stampede');
+          next();
+        })
+        .forRoutes({ path: 'stampede', method: RequestMethod.GET });
+    }
+  }
   return BehaviourModule;
 }
