@@ -48,6 +48,7 @@ export {
 } from './key-headers';
 export type * from './metrics/events';
 export type * from './metrics/inspection';
+export { originHiddenHeaders, withoutOriginHiddenHeaders } from './origin-request-headers';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,
@@ -61,6 +62,7 @@ export {
   withVary,
 } from './policy';
 export { hasRequestBody } from './request-body';
+export { requestHost } from './request-host';
 export { type MethodRole, methodRole } from './request-method';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
 export {
@@ -70,6 +72,7 @@ export {
   type StoreDecision,
   type StoreRefusal,
 } from './response-rules';
+export { parseRouteKey, type RouteKey, routeLabel } from './route-key';
 export { routedUrl } from './routed-url';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';
 export { type TieredStore, type TieredStoreOptions, tieredStore } from './stores/tiered';

@@ -1,4 +1,9 @@
-import { type CacheRequest, hasRequestBody, routedUrl } from '@routecache/core';
+import {
+  type CacheRequest,
+  hasRequestBody,
+  requestHost as pickRequestHost,
+  routedUrl,
+} from '@routecache/core';
 import type { Request } from 'express';
 
 /**
@@ -37,16 +42,14 @@ export function expressRoutedUrl(req: Request): string {
   return routedUrl(req.baseUrl, req.url, req.originalUrl);
 }
 
-/** `Host`, or the first `X-Forwarded-Host` when the app trusts the immediate peer (Express 5 `req.host` semantics). */
+/** `Host`, or the first `X-Forwarded-Host` when the app trusts the immediate peer (the core's `requestHost`). */
 export function requestHost(req: Request): string {
-  const forwarded = req.headers['x-forwarded-host'];
-  if (typeof forwarded === 'string' && forwarded !== '') {
+  return pickRequestHost(req.headers.host, joinHeader(req.headers['x-forwarded-host']), () => {
     const trust = req.app.get('trust proxy fn') as
       | ((address: string | undefined, hop: number) => boolean)
       | undefined;
-    if (trust?.(req.socket.remoteAddress, 0)) return (forwarded.split(',')[0] ?? '').trim();
-  }
-  return req.headers.host ?? '';
+    return trust?.(req.socket.remoteAddress, 0) === true;
+  });
 }
 
 function joinHeader(value: string | string[] | undefined): string | undefined {

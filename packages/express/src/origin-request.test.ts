@@ -21,6 +21,7 @@ describe.each(EXPRESS_VERSIONS)('prepareOriginRequest ($name)', ({ express }) =>
         inm: req.headers['if-none-match'],
       }),
     );
+    router.put('/page', (req, res) => res.json({ inm: req.headers['if-none-match'] }));
     router.get('/file', (_req, res) => res.sendFile('package.json', { root: `${import.meta.dirname}/..` }));
     app.use(mount, router);
     server = await listen(app);
@@ -46,6 +47,12 @@ describe.each(EXPRESS_VERSIONS)('prepareOriginRequest ($name)', ({ express }) =>
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBeNull();
     expect(((await response.json()) as { inm?: string }).inm).toBeUndefined();
+  });
+
+  it('leaves the preconditions of an unsafe request to the handler (If-None-Match: * on PUT)', async () => {
+    await start((url) => url);
+    const response = await server!.fetch('/page', { method: 'PUT', headers: { 'if-none-match': '*' } });
+    expect(await response.json()).toEqual({ inm: '*' });
   });
 
   it('keeps res.sendFile from answering 304 or adding its own ETag', async () => {

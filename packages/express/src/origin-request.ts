@@ -1,18 +1,19 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { withoutOriginHiddenHeaders } from '@routecache/core';
 import type { Application, Request, Response } from 'express';
 
 /**
  * Prepares a request for a run of its handler as the engine's origin:
  * - the URL (`req.url`, `req.originalUrl`, and Express 4's pre-parsed `req.query`) gets the
  *   query the engine keyed on, so dropped parameters are invisible to the handler;
- * - the client's validators are hidden, so the handler (Express `req.fresh`, `res.sendFile`)
- *   always produces the full response; the engine answers the 304 itself (RFC 9110 §13.2.1);
+ * - on GET and HEAD the client's validators are hidden (the core's `originHiddenHeaders`), so
+ *   the handler (Express `req.fresh`, `res.sendFile`) always produces the full response; the
+ *   engine answers the 304 itself (RFC 9110 §13.2.1);
  * - Express's own ETag (`etag` setting, `res.sendFile`'s) is off: the engine computes the ETag
  *   once, when it stores the entry. A handler's explicit `ETag` header is kept.
  */
 export function prepareOriginRequest(req: Request, res: Response, url: string): void {
   rewriteQuery(req, url);
-  req.headers = withoutValidators(req.headers);
+  req.headers = withoutOriginHiddenHeaders(req.method, req.headers);
   Object.defineProperty(res, 'app', { configurable: true, get: appWithoutEtag });
   // Express 4's res.sendFile ignores the `etag` setting: turn its ETag off unless asked for.
   const sendFile = res.sendFile;
@@ -25,15 +26,6 @@ export function prepareOriginRequest(req: Request, res: Response, url: string): 
     if (typeof options === 'function') return sendFile.call(this, path, { etag: false }, options as never);
     return sendFile.call(this, path, { etag: false, ...(options as object) }, callback as never);
   } as Response['sendFile'];
-}
-
-/** A copy of `headers` without the conditional headers the engine evaluates itself. */
-export function withoutValidators(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  if (headers['if-none-match'] === undefined && headers['if-modified-since'] === undefined) return headers;
-  const copy = { ...headers };
-  delete copy['if-none-match'];
-  delete copy['if-modified-since'];
-  return copy;
 }
 
 function rewriteQuery(req: Request, url: string): void {

@@ -211,8 +211,11 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       expect(() => routeCache({ routes: { 'POST /x': {} } })).toThrow(
         expect.objectContaining({ field: 'routes["POST /x"]' }),
       );
-      expect(() => routeCache({ routes: { '/x': {} } })).toThrow(
-        expect.objectContaining({ field: 'routes["/x"]' }),
+      expect(() => routeCache({ routes: { 'HEAD /x': {} } })).toThrow(
+        expect.objectContaining({ field: 'routes["HEAD /x"]' }),
+      );
+      expect(() => routeCache({ routes: { x: {} } })).toThrow(
+        expect.objectContaining({ field: 'routes["x"]' }),
       );
       expect(() => routeCache({ routes: { 'GET /x/(': {} } })).toThrow(
         expect.objectContaining({ field: 'routes["GET /x/("]' }),

@@ -10,8 +10,9 @@ import type {
   WarmSource,
   WarmSummary,
 } from '@routecache/core';
-import { adapterCache, methodRole, parseDuration } from '@routecache/core';
+import { adapterCache, methodRole, parseDuration, routeLabel } from '@routecache/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createOwnPolicyFinder } from './own-policy';
 import { createRouteMatcher, parseRoutes } from './routes-table';
 import { createServe } from './serve';
 import { type ExpressWarmTarget, rewarmExpress, warmExpress } from './warm';
@@ -78,14 +79,24 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
   const table = parseRoutes(routes, define);
   const serve = createServe(cache, parseDuration(streamTimeout, 'streamTimeout') * 1000);
   const matchRoute = createRouteMatcher(table);
+  /** The handlers `policy()` created: the table leaves their routes to them. */
+  const policyHandlers = new WeakSet<object>();
+  const hasOwnPolicy = createOwnPolicyFinder(policyHandlers);
 
   const middleware = function routeCacheMiddleware(req: Request, res: Response, next: NextFunction): void {
     const method = req.method;
     const role = methodRole(method);
     const match = role !== 'none' && table.length > 0 ? matchRoute(req) : undefined;
-    if (match === undefined) return void next();
+    if (match === undefined || hasOwnPolicy(req)) return void next();
     const { route, params } = match;
-    serve(req, res, next, route.policy, role === 'read' ? route.label : `${method} ${route.path}`, params);
+    serve(
+      req,
+      res,
+      next,
+      route.policy,
+      role === 'read' ? route.label : routeLabel(method, route.path),
+      params,
+    );
   } as RouteCacheMiddleware;
 
   middleware.policy = (input) => {
@@ -93,22 +104,23 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
     // The last label built, reused while method, mount path and route repeat (the usual case):
     // no string is built and hashed per request.
     let last = { method: '', base: '', path: '', label: '' };
-    return function routeCachePolicy(req, res, next) {
+    const handler: RequestHandler = function routeCachePolicy(req, res, next) {
       const method = req.method;
       // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
       if (methodRole(method) === 'none') return void next();
       const path = req.route?.path;
       let label: string | undefined;
       if (typeof path === 'string') {
-        const verb = method === 'HEAD' ? 'GET' : method;
         const base = req.baseUrl;
-        if (verb !== last.method || base !== last.base || path !== last.path) {
-          last = { method: verb, base, path, label: `${verb} ${base}${path}` };
+        if (method !== last.method || base !== last.base || path !== last.path) {
+          last = { method, base, path, label: routeLabel(method, base + path) };
         }
         label = last.label;
       }
       serve(req, res, next, policy, label);
     };
+    policyHandlers.add(handler);
+    return handler;
   };
   middleware.invalidate = (target) => cache.invalidate(target);
   middleware.stats = () => cache.stats();

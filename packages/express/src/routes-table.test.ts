@@ -68,7 +68,7 @@ describe.each(EXPRESS_VERSIONS)('routeCache routes table ($name)', ({ name, expr
       expect(rc.stats().routes['OPTIONS /products/:id']).toBeUndefined();
     });
 
-    it('serves a request matching both the table and rc.policy() once, under the table policy', async () => {
+    it("serves a request matching both the table and rc.policy() once, under the route's own policy", async () => {
       const rc = routeCache({ routes: { 'GET /both': { maxAge: 10 } } });
       const app = express();
       let calls = 0;
@@ -76,10 +76,39 @@ describe.each(EXPRESS_VERSIONS)('routeCache routes table ($name)', ({ name, expr
       app.get('/both', rc.policy({ maxAge: 99 }), (_req, res) => res.send(`run ${++calls}`));
       server = await listen(app);
       const miss = await server.fetch('/both');
-      expect(miss.headers.get('cache-control')).toBe('public, max-age=10');
+      expect(miss.headers.get('cache-control')).toBe('public, max-age=99');
       expect(miss.headers.get('cache-status')).toMatch(STORED);
       expect(await (await server.fetch('/both')).text()).toBe('run 1');
       expect(rc.stats()).toMatchObject({ misses: 1, hits: 1, stored: 1 });
+    });
+
+    it("lets the own policy of a route in a mounted router win, and the table serve that router's other routes", async () => {
+      const rc = routeCache({ routes: { '/api/:name': { maxAge: 10 } } });
+      const app = express();
+      const router = express.Router();
+      router.get('/own', rc.policy({ maxAge: 99 }), (_req, res) => res.send('own'));
+      router.get('/plain', (_req, res) => res.send('plain'));
+      app.use(rc);
+      app.use('/api', router);
+      server = await listen(app);
+      expect((await server.fetch('/api/own')).headers.get('cache-control')).toBe('public, max-age=99');
+      expect((await server.fetch('/api/plain')).headers.get('cache-control')).toBe('public, max-age=10');
+      const head = await server.fetch('/api/own', { method: 'HEAD' });
+      expect(head.headers.get('cache-control')).toBe('public, max-age=99');
+      expect(head.headers.get('cache-status')).toMatch(/hit/);
+      expect(Object.keys(rc.stats().routes).sort()).toEqual(['GET /api/:name', 'GET /api/own']);
+    });
+
+    it('keeps the table for a path whose first route has no policy of its own, though a later one has', async () => {
+      const rc = routeCache({ routes: { 'GET /first': { maxAge: 10 } } });
+      const app = express();
+      app.use(rc);
+      app.get('/first', (_req, res) => res.send('first'));
+      app.get('/first', rc.policy({ maxAge: 99 }), (_req, res) => res.send('never'));
+      server = await listen(app);
+      const response = await server.fetch('/first');
+      expect(await response.text()).toBe('first');
+      expect(response.headers.get('cache-control')).toBe('public, max-age=10');
     });
 
     it("follows the app's case sensitive routing setting", async () => {

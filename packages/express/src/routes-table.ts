@@ -1,11 +1,11 @@
 import type { Policy, PolicyInput } from '@routecache/core';
-import { nestPolicyError, PolicyError } from '@routecache/core';
+import { nestPolicyError, PolicyError, parseRouteKey } from '@routecache/core';
 import type { Application, Request } from 'express';
 import express from 'express';
 
 /** One entry of the `routes` option, validated. */
 export interface TableRoute {
-  /** The key as written, e.g. `'GET /api/products/:id'`: the route label in stats. */
+  /** The route label in stats, e.g. `'GET /api/products/:id'` (for the key `'/api/products/:id'` too). */
   readonly label: string;
   /** The Express path pattern. */
   readonly path: string;
@@ -33,8 +33,9 @@ interface RouterLike {
 type RouterFactory = () => RouterLike;
 
 /**
- * Validates the `routes` option: keys are `'GET <path>'` (GET also covers HEAD), paths compile
- * with the installed Express's router, and every policy is valid.
+ * Validates the `routes` option: keys as the core's `parseRouteKey()` reads them (`'GET <path>'`
+ * or `'<path>'`; GET also covers HEAD), paths that compile with the installed Express's router,
+ * and valid policies.
  *
  * @throws PolicyError whose `field` names the route, e.g. `routes["GET /x"].sMaxAge`.
  */
@@ -42,14 +43,9 @@ export function parseRoutes(
   routes: Record<string, PolicyInput>,
   define: (input: PolicyInput) => Policy,
 ): TableRoute[] {
-  return Object.entries(routes).map(([label, input]) => {
-    const field = `routes[${JSON.stringify(label)}]`;
-    const match = /^\s*(\S+)\s+(\S.*?)\s*$/.exec(label);
-    if (match === null) throw new PolicyError(field, 'expected "GET <path>", e.g. "GET /api/products/:id"');
-    const [, method, path] = match as unknown as [string, string, string];
-    if (method.toUpperCase() !== 'GET') {
-      throw new PolicyError(field, `only GET routes are cached (GET also covers HEAD), got "${method}"`);
-    }
+  return Object.entries(routes).map(([key, input]) => {
+    const field = `routes[${JSON.stringify(key)}]`;
+    const { path, label } = parseRouteKey(key);
     try {
       (express.Router as unknown as RouterFactory)().route(path);
     } catch (error) {

@@ -4,6 +4,7 @@ import {
   type CacheRequest,
   type HeaderRecord,
   hasRequestBody,
+  originHiddenHeaders,
   type ResponseHeaders,
 } from '@routecache/core';
 import type { Context } from 'hono';
@@ -95,6 +96,21 @@ export function rewriteRequestUrl(c: Context, url: string): void {
           redirect: raw.redirect,
           duplex: 'half',
         } as RequestInit);
+}
+
+/**
+ * Hides from the handler the request headers the core names for an origin run
+ * (`originHiddenHeaders`: the validators on GET and HEAD), on a new `c.req.raw`; the engine
+ * keeps reading the client's own.
+ */
+export function hideOriginHeaders(c: Context): void {
+  const raw = c.req.raw;
+  const hidden = originHiddenHeaders(raw.method).filter((name) => raw.headers.has(name));
+  if (hidden.length === 0) return;
+  const headers = new Headers(raw.headers);
+  for (const name of hidden) headers.delete(name);
+  // GET and HEAD requests carry no body (Fetch standard): the rest is copied as it is.
+  c.req.raw = new Request(raw, { headers });
 }
 
 /** Response headers as the core takes them: lower-case names, `set-cookie` as a list. */

@@ -1,6 +1,6 @@
 import type { CacheAnswer, Policy, ResponseHeaders, RouteCache } from '@routecache/core';
 import type { Context, Next } from 'hono';
-import { rewriteRequestUrl, toCacheRequest, toResponse } from './exchange';
+import { hideOriginHeaders, rewriteRequestUrl, toCacheRequest, toResponse } from './exchange';
 import { readOriginResponse, readPresetHeaders, withPreset } from './origin-response';
 import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
 
@@ -49,6 +49,7 @@ export function respond(
     target.policy,
     async function runHandler(ctx) {
       rewriteRequestUrl(c, ctx.url);
+      hideOriginHeaders(c);
       // Makes `c.text()` build its Response with an explicit Content-Type: Bun hides the implicit
       // one of `new Response(string)` from `res.headers`, so it would be lost from the entry.
       c.header(NO_SUCH_HEADER, undefined);

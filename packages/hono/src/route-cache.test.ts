@@ -3,8 +3,8 @@ import { createFakeClock } from '@routecache/core/testing';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { describe, expect, it } from 'vitest';
+import { behaviourSuite } from '../../../test-support/behaviour-suite';
 import { createFixture } from '../test/fixtures/app';
-import { behaviourSuite } from '../test/support/behaviour-suite';
 import { routeCache } from './index';
 
 const fixture = createFixture();

@@ -8,6 +8,7 @@ import {
   type RewarmOptions,
   type RouteCache,
   rewarmAfterInvalidation,
+  routeLabel,
   type WarmOptions,
   type WarmSource,
   type WarmSummary,
@@ -102,7 +103,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         if (refresh) return refresh;
         // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
         if (methodRole(c.req.method) === 'none') return next();
-        const target = table.match(c.req.path);
+        const target = table.match(c.req.path, c.req.method);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
         return respond(c, next, target, cache, app);
       });
@@ -117,9 +118,10 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         const refresh = runAsRefresh(c, next);
         if (refresh) return refresh;
         if (methodRole(c.req.method) === 'none') return next();
-        const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+        const method = c.req.method;
         const path = routePath(c);
-        if (method !== last.method || path !== last.path) last = { method, path, route: `${method} ${path}` };
+        if (method !== last.method || path !== last.path)
+          last = { method, path, route: routeLabel(method, path) };
         return respond(c, next, { policy, route: last.route, params: () => c.req.param() }, cache, app);
       });
       policyHandlers.add(handler);

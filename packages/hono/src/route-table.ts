@@ -1,47 +1,53 @@
-import { nestPolicyError, type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { nestPolicyError, type Policy, type PolicyInput, parseRouteKey, routeLabel } from '@routecache/core';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { RouteTarget } from './respond';
 
-/** The `routes` option compiled for matching with Hono's own path syntax (`:id`, `*`, `{regex}`). */
-export interface RouteTable {
-  /** The first declared route matching `path` (every method is matched against the GET routes). */
-  match(path: string): RouteTarget | undefined;
+/** One entry of the table: its policy, its GET label and its path pattern. */
+interface TableRoute {
+  readonly policy: Policy;
+  readonly route: string;
+  readonly path: string;
 }
 
-const ROUTE_KEY = /^(?:(GET|HEAD)\s+)?(\/\S*)$/i;
+/** The `routes` option compiled for matching with Hono's own path syntax (`:id`, `*`, `{regex}`). */
+export interface RouteTable {
+  /**
+   * The first declared route matching `path` (every method is matched against the GET routes),
+   * labelled for `method`'s stats (HEAD under GET, an unsafe method under its own name).
+   */
+  match(path: string, method: string): RouteTarget | undefined;
+}
 
 /**
- * Compiles `{ 'GET /api/products/:id': { maxAge: 60 } }`. A key is a path, optionally after
- * `GET` (HEAD is answered from GET); policies are validated now, and a bad key or policy throws
- * `PolicyError` naming `routes["<key>"]`.
+ * Compiles `{ 'GET /api/products/:id': { maxAge: 60 } }`. Keys as the core's `parseRouteKey()`
+ * reads them (`'GET /path'` or `'/path'`, HEAD answered from GET); policies are validated now,
+ * and a bad key or policy throws `PolicyError` naming `routes["<key>"]`.
  */
 export function compileRouteTable(
   routes: Readonly<Record<string, PolicyInput>>,
   define: (input: PolicyInput) => Policy,
 ): RouteTable {
-  const router = new TrieRouter<[number, Omit<RouteTarget, 'params'>]>();
+  const router = new TrieRouter<[number, TableRoute]>();
   let order = 0;
   for (const [key, input] of Object.entries(routes)) {
-    const parsed = ROUTE_KEY.exec(key.trim());
-    if (!parsed)
-      throw new PolicyError(`routes["${key}"]`, 'expected "GET /path" or "/path" (Hono path syntax)');
-    const path = parsed[2]!;
+    const { path, label } = parseRouteKey(key);
     let policy: Policy;
     try {
       policy = define(input);
     } catch (error) {
-      throw nestPolicyError(`routes["${key}"]`, error);
+      throw nestPolicyError(`routes[${JSON.stringify(key)}]`, error);
     }
-    router.add('GET', path, [order++, { policy, route: `GET ${path}` }]);
+    router.add('GET', path, [order++, { policy, route: label, path }]);
   }
   return {
-    match(path) {
-      const [matches] = router.match('GET', path) as [
-        [[number, Omit<RouteTarget, 'params'>], Record<string, string>][],
-      ];
-      let best: [[number, Omit<RouteTarget, 'params'>], Record<string, string>] | undefined;
+    match(path, method) {
+      const [matches] = router.match('GET', path) as [[[number, TableRoute], Record<string, string>][]];
+      let best: [[number, TableRoute], Record<string, string>] | undefined;
       for (const m of matches) if (!best || m[0][0] < best[0][0]) best = m;
-      return best && { ...best[0][1], params: decodeParams(best[1]) };
+      if (!best) return undefined;
+      const { policy, route, path: pattern } = best[0][1];
+      const label = method === 'GET' || method === 'HEAD' ? route : routeLabel(method, pattern);
+      return { policy, route: label, params: decodeParams(best[1]) };
     },
   };
 }

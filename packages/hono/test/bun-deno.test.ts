@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
-import { behaviourSuite, type FetchLike } from './support/behaviour-suite';
+import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
 import { bundleForEdge } from './support/bundle';
 
 // Requests cross a process boundary (workerd, bun, deno); on 2 shared cores they can be slow.
@@ -53,17 +53,6 @@ function stop(served: Served | undefined): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-function httpFetch(base: () => string): FetchLike {
-  return (request) => {
-    const url = new URL(request.url);
-    return fetch(`${base()}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers: request.headers,
-      redirect: 'manual',
-    });
-  };
 }
 
 const RUNS = [

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { behaviourSuite } from './support/behaviour-suite';
+import { behaviourSuite } from '../../../test-support/behaviour-suite';
 import { startWorkerd, type Workerd } from './support/workerd';
 
 // Requests cross a process boundary (workerd, bun, deno); on 2 shared cores they can be slow.

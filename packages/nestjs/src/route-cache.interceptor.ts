@@ -19,12 +19,13 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody, routedUrl, withVary } from '@routecache/core';
+import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
 import { from, lastValueFrom, type Observable, of } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
+import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
 import {
   type PlatformResponse,
   readHeaders,
@@ -82,6 +83,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     // GraphQL, WebSocket and microservice contexts pass through untouched.
     if (context.getType() !== 'http') return next.handle();
+    // Safe methods other than GET/HEAD (OPTIONS, …) neither use nor change the cache.
+    if (methodRole(context.getArgByIndex<PlatformRequest>(0).method) === 'none') return next.handle();
     const policy = this.getPolicy(context);
     if (!policy || !this.isRequestCacheable(context)) return next.handle();
     // Once per adapter (the adapter may be set after this is built): it then sends the answer's
@@ -156,7 +159,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     };
     return {
       method: req.method,
-      host: String(headers.host ?? ''),
+      host: platformHost(req, get),
       // The URL Nest routed (after a rewrite by middleware before it), and the client's when it differs.
       url,
       ...(req.originalUrl === undefined || req.originalUrl === url ? {} : { requestedUrl: req.originalUrl }),
@@ -166,7 +169,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
       headerRecord: headers,
       params: req.params ?? {},
       hasBody: hasRequestBody(get),
-      route: routePath ? `${req.method} ${routePath}` : undefined,
+      route: routePath ? routeLabel(req.method, routePath) : undefined,
     };
   }
 
@@ -232,6 +235,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     const { req, res, route } = exchange;
     const { background } = ctx;
     if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
+    hideOriginHeaders(req);
     const preset = background ? undefined : presetHeaders(readHeaders(res), route);
     // Detached from the response, a run sees the status and headers Nest sets before handlers.
     const readHead = (): ResponseHead =>

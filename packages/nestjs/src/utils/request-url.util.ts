@@ -16,6 +16,11 @@ export interface PlatformRequest {
   route?: { path?: unknown };
   /** Fastify: the matched route. */
   routeOptions?: { url?: string };
+  /** Fastify: the host, from `X-Forwarded-Host` under `trustProxy`. */
+  host?: unknown;
+  /** Express: the app (its `trust proxy fn` setting) and the connection. */
+  app?: { get(setting: string): unknown };
+  socket?: { remoteAddress?: string };
 }
 
 /**
