@@ -20,12 +20,11 @@ export function toCacheRequest(
 ): CacheRequest {
   const raw = c.req.raw;
   const { host, pathAndQuery } = splitUrl(raw.url);
+  const headers = raw.headers;
   const method = raw.method;
-  const headerRecord = nodeHeaders(c);
-  // On @hono/node-server the same headers are read from Node's object: a property read instead
-  // of the lazy `Headers`' validated, lower-cased lookup (and `raw.headers` is never built on a hit).
-  const get = headerRecord ? recordGetter(headerRecord) : fetchGetter(raw.headers);
+  const get = (name: string): string | undefined => headers.get(name) ?? undefined;
   const requestedUrl = requestedPath(c.req.path, pathAndQuery);
+  const headerRecord = nodeHeaders(c);
   let decoded: Readonly<Record<string, string>> | undefined;
   return {
     method,
@@ -47,18 +46,6 @@ export function toCacheRequest(
     hasBody: hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null),
     route,
   };
-}
-
-/** Reads a plain header object as the core's getter: repeated fields joined, as `Headers.get` does. */
-function recordGetter(record: HeaderRecord): (name: string) => string | undefined {
-  return (name) => {
-    const value = record[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
-}
-
-function fetchGetter(headers: Headers): (name: string) => string | undefined {
-  return (name) => headers.get(name) ?? undefined;
 }
 
 /**
