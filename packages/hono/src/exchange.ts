@@ -51,7 +51,11 @@ export function toCacheRequest(
 /**
  * Node's own header object on @hono/node-server, while `c.req.raw` is still the server's request
  * (its lazy request class, not a `Request` a middleware built): the same headers, which the core
- * scans much more cheaply than it asks the lazy `Headers` for each key header.
+ * scans for its key headers much more cheaply than it asks the lazy `Headers` for each. Only for
+ * those: every other read (Authorization, validators, `vary`, `identify`) goes through
+ * `c.req.raw.headers`, which a middleware before the cache may have changed (a tenant header set
+ * for the handler must be keyed as the handler sees it). A middleware that writes an override
+ * or forwarding header into `c.req.raw.headers` is not seen by the key.
  */
 function nodeHeaders(c: Context): HeaderRecord | undefined {
   const incoming = (c.env as { incoming?: { headers?: unknown } } | undefined)?.incoming;
