@@ -1,9 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
 import { createFixture } from '../test/fixtures/app';
+import { routeCache } from './route-cache';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
 async function listen(
@@ -61,6 +63,31 @@ describe('over HTTP with @hono/node-server', () => {
   behaviourSuite('Node (@hono/node-server, plain app.fetch without an execution context)', () =>
     httpFetch(() => plain!.base),
   );
+
+  describe('a header a middleware before the cache sets on c.req.raw', () => {
+    it('is keyed as the handler sees it (vary), not as the client sent it', async () => {
+      const app = new Hono();
+      const rc = routeCache();
+      app.use('*', async (c, next) => {
+        // A tenant resolved from the request (here a client header), handed on as a header.
+        c.req.raw.headers.set('x-tenant', c.req.header('x-client') === 'acme' ? 'acme' : 'public');
+        await next();
+      });
+      let runs = 0;
+      app.get('/tenant', rc.policy({ maxAge: 60, vary: ['x-tenant'] }), (c) =>
+        c.text(`tenant ${c.req.header('x-tenant')} run ${++runs}`),
+      );
+      const server = await listen(app.fetch);
+      try {
+        const acme = { headers: { 'x-client': 'acme' } };
+        expect(await (await fetch(`${server.base}/tenant`, acme)).text()).toBe('tenant acme run 1');
+        expect(await (await fetch(`${server.base}/tenant`)).text()).toBe('tenant public run 2');
+        expect(await (await fetch(`${server.base}/tenant`, acme)).text()).toBe('tenant acme run 1');
+      } finally {
+        await close(server.server);
+      }
+    });
+  });
 
   describe('a GET request carrying a body', () => {
     it('is answered by the handler, never from the cache (the body is only seen in its headers)', async () => {
