@@ -4,7 +4,7 @@ import { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export const MAX_DELTA_SECONDS: number = 2147483648;
 
 import { PolicyError } from './errors';
-import type { Duration, EtagMode, Policy, PolicyInput, RequestInfo, Scope } from './types';
+import type { Duration, EtagMode, Policy, PolicyInput, PolicySource, RequestInfo, Scope } from './types';
 
 /**
  * Statuses stored by default: the heuristically cacheable final statuses of RFC 9110 §15.1
@@ -61,6 +61,7 @@ export const TRACKING_PARAMETERS: readonly string[] = Object.freeze([
 export const MAX_TAG_LENGTH: number = 128;
 
 const POLICY_FIELDS = [
+  'from',
   'scope',
   'maxAge',
   'sMaxAge',
@@ -82,6 +83,11 @@ const POLICY_FIELDS = [
 ] as const satisfies readonly (keyof PolicyInput)[];
 
 type Field = (typeof POLICY_FIELDS)[number];
+
+/** Fields a `from: 'response'` policy may set: the key, the route's own tags, the ETag. */
+const RESPONSE_SOURCE_FIELDS = ['from', 'vary', 'query', 'tags', 'etag'] as const;
+
+const SOURCES: readonly PolicySource[] = ['route', 'response'];
 
 /** Fields only a public policy may set: they speak to shared caches. */
 const PUBLIC_ONLY_FIELDS = ['sMaxAge', 'cdnMaxAge', 'tags'] as const;
@@ -119,10 +125,14 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
   // Every default must be valid on its own, even when this route does not use it.
   normaliseFields(base, ' (in defaults)');
 
+  if (
+    parseSource(route.from ?? (declaresOwnStorage(route) ? 'route' : (base.from ?? 'route'))) === 'response'
+  )
+    return defineResponsePolicy(route, base);
   const scope = parseScope(route.scope ?? base.scope ?? 'public');
   if (scope === 'no-store') {
     for (const field of Object.keys(route) as Field[]) {
-      if (field !== 'scope')
+      if (field !== 'scope' && field !== 'from')
         throw new PolicyError(field, 'not allowed with scope "no-store" (only scope may be set)');
     }
     return buildPolicy('no-store', normaliseFields({}, ''));
@@ -139,6 +149,41 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
     merged = { ...base, ...route };
   }
   return buildPolicy(scope, normaliseFields(merged, ''));
+}
+
+/** True when a route names a field of its own storage (scope, a lifetime…): it keeps `from: 'route'`. */
+function declaresOwnStorage(route: Partial<Record<Field, unknown>>): boolean {
+  return Object.keys(route).some((field) => !(RESPONSE_SOURCE_FIELDS as readonly string[]).includes(field));
+}
+
+/**
+ * A `from: 'response'` policy: public (a shared cache), key fields, tags and `etag` (default
+ * `false`) from the route or the defaults; the rest comes from each response.
+ */
+function defineResponsePolicy(
+  route: Partial<Record<Field, unknown>>,
+  base: Partial<Record<Field, unknown>>,
+): Policy {
+  for (const field of Object.keys(route)) {
+    if (!(RESPONSE_SOURCE_FIELDS as readonly string[]).includes(field))
+      throw new PolicyError(
+        field,
+        `comes from the response with from: 'response' (only ${RESPONSE_SOURCE_FIELDS.slice(1).join(', ')} may be set)`,
+      );
+  }
+  const merged: Partial<Record<Field, unknown>> = {};
+  for (const field of RESPONSE_SOURCE_FIELDS) {
+    const value = route[field] ?? base[field];
+    if (value !== undefined) merged[field] = value;
+  }
+  merged.etag ??= false;
+  return buildPolicy('public', normaliseFields(merged, ''), 'response');
+}
+
+function parseSource(value: unknown, where = ''): PolicySource {
+  if (!SOURCES.includes(value as PolicySource))
+    throw new PolicyError('from', `must be 'route' or 'response', got ${show(value)}${where}`);
+  return value as PolicySource;
 }
 
 /**
@@ -210,11 +255,12 @@ type Normalised = {
   extraStatuses: readonly number[];
 };
 
-function buildPolicy(scope: Scope, fields: Normalised): Policy {
+function buildPolicy(scope: Scope, fields: Normalised, from: PolicySource = 'route'): Policy {
   const defaultTtl = scope === 'private' ? fields.maxAge : (fields.sMaxAge ?? fields.maxAge);
   const statuses = new Set<number>([...CACHEABLE_STATUS_CODES, ...fields.extraStatuses]);
   if (fields.negativeTtl > 0) for (const status of NEGATIVE_STATUS_CODES) statuses.add(status);
   return Object.freeze({
+    from,
     scope,
     maxAge: fields.maxAge,
     sMaxAge: fields.sMaxAge,
@@ -260,6 +306,7 @@ function normaliseFields(fields: Partial<Record<Field, unknown>>, where: string)
   const duration = (field: Field, max?: number): number | undefined =>
     fields[field] === undefined ? undefined : parseDurationIn(fields[field], field, where, max);
   if (fields.scope !== undefined) parseScope(fields.scope, where);
+  if (fields.from !== undefined) parseSource(fields.from, where);
   return {
     // Header-only lifetimes may be as long as delta-seconds allow (RFC 9111 §1.2.2), e.g. a
     // year for immutable assets; server-side durations stay within what a timer can hold.

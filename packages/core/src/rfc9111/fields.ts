@@ -15,7 +15,8 @@ export type Directives = Readonly<Record<string, string | true>>;
 export function readField(headers: ResponseHeaders, name: string): string | undefined {
   const value = findField(headers, name);
   if (value === undefined) return undefined;
-  return Array.isArray(value) ? (value.length > 0 ? value.join(', ') : undefined) : value;
+  if (typeof value === 'string') return value;
+  return value.length > 0 ? value.join(', ') : undefined;
 }
 
 /**
@@ -25,7 +26,7 @@ export function readField(headers: ResponseHeaders, name: string): string | unde
 export function readFirstField(headers: ResponseHeaders, name: string): string | undefined {
   const value = findField(headers, name);
   if (value === undefined) return undefined;
-  return Array.isArray(value) ? value[0] : value;
+  return typeof value === 'string' ? value : value[0];
 }
 
 /** The response's `Cache-Control` directives (RFC 9111 §5.2), first occurrence of each. */
