@@ -265,7 +265,7 @@ describe('handle: a from: response route', () => {
   describe('Vary from the response (RFC 9111 §4.1)', () => {
     it('keeps one entry per value of the headers it names', async () => {
       const { cache } = setupCache();
-      const origin = fakeOrigin((ctx, n) =>
+      const origin = fakeOrigin((_ctx, n) =>
         textResponse(`body ${n}`, 200, { 'cache-control': 'max-age=60', vary: 'Accept-Language' }),
       );
       const en = { headers: { 'accept-language': 'en' } };

@@ -130,7 +130,7 @@ export async function runOrigin(
   else if (response.preset?.['set-cookie'] !== undefined) reason = 'set-cookie';
   else {
     const decision = fromResponse
-      ? decideResponseSource(policy, tags, response, {
+      ? decideResponseSource(tags, response, {
           authorization: readRequestHeader(scope, 'authorization') !== undefined,
           requestTime: startedAt,
           responseTime: clock(),

@@ -40,7 +40,6 @@ export function buildPassThroughHeaders(policy: Policy, handlerHeaders: Response
  * and something to serve (a ttl or a grace window).
  */
 export function decideResponseSource(
-  policy: Policy,
   routeTags: readonly string[],
   response: OriginResponse,
   request: { readonly authorization: boolean; readonly requestTime: number; readonly responseTime: number },
