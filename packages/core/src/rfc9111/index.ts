@@ -26,4 +26,10 @@ export {
   type SharedStoreRefusal,
   type StorableRequest,
 } from './storable';
+export {
+  buildValidationHeaders,
+  isSelectedForUpdate,
+  NOT_UPDATED_HEADERS,
+  updateStoredHeaders,
+} from './validation';
 export { hasVaryStar, isVaryMatch, normalizeVaryValue, parseVary, type VaryNames } from './vary';
