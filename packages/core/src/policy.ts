@@ -125,10 +125,7 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
   // Every default must be valid on its own, even when this route does not use it.
   normaliseFields(base, ' (in defaults)');
 
-  if (
-    parseSource(route.from ?? (declaresOwnStorage(route) ? 'route' : (base.from ?? 'route'))) === 'response'
-  )
-    return defineResponsePolicy(route, base);
+  if (parseSource(resolveSource(route, base)) === 'response') return defineResponsePolicy(route, base);
   const scope = parseScope(route.scope ?? base.scope ?? 'public');
   if (scope === 'no-store') {
     for (const field of Object.keys(route) as Field[]) {
@@ -149,6 +146,38 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
     merged = { ...base, ...route };
   }
   return buildPolicy(scope, normaliseFields(merged, ''));
+}
+
+/**
+ * `input` with `defaults` under it as one input, read as `definePolicy(input, defaults)` reads
+ * them: for a route that ends up `from: 'response'`, only the defaults such a route may have;
+ * otherwise the defaults' fields under the route's, with the resolved `from` when either says
+ * one. For a cache whose own `defaults` then apply underneath (an adapter given a `cache`).
+ */
+export function layerDefaults(input: PolicyInput, defaults: Partial<PolicyInput>): PolicyInput {
+  const route = readFields(input, '');
+  const base = readFields(defaults, ' (in defaults)');
+  const from = resolveSource(route, base);
+  if (from === 'response') {
+    const layered: Partial<Record<Field, unknown>> = {};
+    for (const field of RESPONSE_SOURCE_FIELDS) {
+      const value = route[field] ?? base[field];
+      if (value !== undefined) layered[field] = value;
+    }
+    return layered as PolicyInput;
+  }
+  // Neither says `from`: the plain spread every adapter used before `from` existed.
+  if (route.from === undefined && base.from === undefined) return { ...defaults, ...input };
+  const { from: _ignored, ...rest } = base;
+  return { ...rest, ...route, from } as PolicyInput;
+}
+
+/** The source a route resolves to: its own `from`, else `'route'` when it declares its own storage, else the default's. */
+function resolveSource(
+  route: Partial<Record<Field, unknown>>,
+  base: Partial<Record<Field, unknown>>,
+): unknown {
+  return route.from ?? (declaresOwnStorage(route) ? 'route' : (base.from ?? 'route'));
 }
 
 /** True when a route names a field of its own storage (scope, a lifetime…): it keeps `from: 'route'`. */

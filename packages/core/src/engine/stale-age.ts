@@ -6,8 +6,9 @@ const LIFETIME_FIELDS = ['cache-control', 'cdn-cache-control', 'surrogate-contro
 
 /**
  * The `Age` of an answer from `entry` (RFC 9111 §5.1). A fresh entry's is its stored `Age` (0
- * unless stored by a `from: 'response'` route) plus the time since it was stored. A stale one (served within `stale-while-revalidate` / `stale-if-error`) is made at least
- * as old as the longest lifetime its headers announce plus the time it has been stale, so a
+ * unless stored by a `from: 'response'` route) plus the time since it was stored. A stale one
+ * (served within `stale-while-revalidate` / `stale-if-error`) is made at least as old as the
+ * longest lifetime its headers announce plus the time it has been stale, so a
  * downstream cache computes it stale too (RFC 9111 §4.2.3: `current_age > freshness_lifetime`)
  * and fetches again instead of keeping it fresh for a whole `s-maxage`: after
  * `invalidate({ mode: 'expire' })` the entry is stale long before its headers say, and a CDN's
