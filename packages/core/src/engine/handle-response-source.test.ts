@@ -294,6 +294,45 @@ describe('handle: a from: response route', () => {
     });
   });
 
+  describe('when the answer leaves the cache path', () => {
+    it("gives a streamed-through answer the handler's headers as they are, with Vary and Cache-Status", async () => {
+      const { cache } = setupCache();
+      const policy = definePolicy({ from: 'response', vary: ['x-tenant'] });
+      let finalized: ResponseHeaders = {};
+      const origin = fakeOrigin((ctx) => {
+        finalized = ctx.finalizeHeaders(200, {
+          'Cache-Control': 'public, s-maxage=60',
+          'content-type': 'text/event-stream',
+        });
+        return { status: 200, headers: finalized, body: null };
+      });
+      const answer = await cache.handle(makeRequest('/sse'), policy, origin);
+      expect(answer.sent).toBe(true);
+      expect(finalized).toEqual({
+        'cache-control': 'public, s-maxage=60',
+        'content-type': 'text/event-stream',
+        vary: 'x-tenant',
+        'cache-status': 'routecache; fwd=miss',
+      });
+    });
+
+    it("passes the handler's headers through on a bypass (a GET with a body) and stores nothing", async () => {
+      const { cache } = setupCache();
+      const origin = originWith({ 'cache-control': 'public, s-maxage=60' });
+      const answer = await cache.handle(makeRequest('/p', { hasBody: true }), fromResponse, origin);
+      expect(header(answer, 'cache-control')).toBe('public, s-maxage=60');
+      expect(header(answer, 'cache-status')).toBe('routecache; fwd=request; detail=request-body');
+      expect(bodyText(await cache.handle(makeRequest('/p'), fromResponse, origin))).toBe('body 2');
+    });
+
+    it('answers an error with its own headers, adding no no-store', async () => {
+      const { cache } = setupCache();
+      const answer = await cache.handle(makeRequest('/p'), fromResponse, originWith({}, 500));
+      expect(answer.status).toBe(500);
+      expect(header(answer, 'cache-control')).toBeUndefined();
+    });
+  });
+
   describe('next to a route policy', () => {
     it("leaves the route policy's Age counting from its own store time, whatever Age the handler sent", async () => {
       const { cache, clock } = setupCache();
