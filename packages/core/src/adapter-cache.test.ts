@@ -24,6 +24,36 @@ describe('adapterCache', () => {
     expect(adapterCache({ cache: given }).definePolicy({}).maxAge).toBe(10);
   });
 
+  it("applies the adapter's defaults: { from: 'response' } to a given cache's routes as definePolicy does", () => {
+    const given = createCache();
+    const { definePolicy } = adapterCache({
+      cache: given,
+      defaults: { from: 'response', maxAge: 20, tags: ['a'] },
+    });
+    expect(definePolicy({})).toMatchObject({ from: 'response', maxAge: undefined, tags: ['a'] });
+    expect(definePolicy({ sMaxAge: 5 })).toMatchObject({
+      from: 'route',
+      maxAge: 20,
+      sMaxAge: 5,
+      tags: ['a'],
+    });
+    expect(definePolicy({ from: 'route' })).toMatchObject({ from: 'route', maxAge: 20 });
+  });
+
+  it("keeps an adapter's defaults: { from: 'route' } over a given cache's from: 'response'", () => {
+    const given = createCache({ defaults: { from: 'response' } });
+    expect(
+      adapterCache({ cache: given, defaults: { from: 'route', maxAge: 20 } }).definePolicy({}),
+    ).toMatchObject({
+      from: 'route',
+      maxAge: 20,
+    });
+    expect(adapterCache({ cache: given, defaults: { tags: ['a'] } }).definePolicy({})).toMatchObject({
+      from: 'response',
+      tags: ['a'],
+    });
+  });
+
   it('rejects cache options given with a cache, naming the option', () => {
     const given = createCache();
     expect(() => adapterCache({ cache: given, store: memoryStore() })).toThrow(PolicyError);

@@ -1,5 +1,6 @@
 import { createCache } from './engine/create-cache';
 import { PolicyError } from './errors';
+import { layerDefaults } from './policy';
 import type { CacheOptions, Policy, PolicyInput, RouteCache } from './types';
 
 /** The options every adapter's `routeCache()` / `forRoot()` takes about its cache. */
@@ -39,7 +40,8 @@ export function adapterCache(options: AdapterCacheOptions): AdapterCache {
   }
   return {
     cache: given,
-    definePolicy: (input) => given.definePolicy(defaults === undefined ? input : { ...defaults, ...input }),
+    definePolicy: (input) =>
+      given.definePolicy(defaults === undefined ? input : layerDefaults(input, defaults)),
     owned: false,
   };
 }

@@ -72,6 +72,7 @@ export {
   type StoreDecision,
   type StoreRefusal,
 } from './response-rules';
+export * from './rfc9111/index';
 export { parseRouteKey, type RouteKey, routeLabel } from './route-key';
 export { routedUrl } from './routed-url';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';

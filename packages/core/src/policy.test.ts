@@ -463,3 +463,101 @@ describe('definePolicy header lifetimes', () => {
     expect(() => definePolicy({ ttl: '365d' })).toThrow(/ttl/);
   });
 });
+
+describe('definePolicy from', () => {
+  describe('when from is left out', () => {
+    it("is 'route'", () => {
+      expect(definePolicy({ maxAge: 60 }).from).toBe('route');
+      expect(definePolicy({}).from).toBe('route');
+    });
+  });
+
+  describe("when from is 'response'", () => {
+    it('is public, without lifetimes or ETag of its own', () => {
+      const policy = definePolicy({ from: 'response' });
+      expect(policy).toMatchObject({
+        from: 'response',
+        scope: 'public',
+        maxAge: undefined,
+        sMaxAge: undefined,
+        ttl: 0,
+        staleWhileRevalidate: 0,
+        staleIfError: 0,
+        etag: false,
+        tags: [],
+        vary: [],
+      });
+      expect(Object.isFrozen(policy)).toBe(true);
+    });
+
+    it('keeps vary, query, tags and etag', () => {
+      const policy = definePolicy({
+        from: 'response',
+        vary: ['Accept-Language'],
+        query: { include: ['page'] },
+        tags: ['products'],
+        etag: 'strong',
+      });
+      expect(policy).toMatchObject({ vary: ['accept-language'], tags: ['products'], etag: 'strong' });
+      expect(policy.query.include).toEqual(['page']);
+    });
+
+    it.each([
+      'scope',
+      'maxAge',
+      'sMaxAge',
+      'ttl',
+      'staleWhileRevalidate',
+      'negativeTtl',
+      'identify',
+      'statuses',
+    ])('throws naming %s, which comes from the response', (field) => {
+      const value =
+        field === 'scope' ? 'public' : field === 'identify' ? () => 'u' : field === 'statuses' ? [201] : 60;
+      expect(() => definePolicy({ from: 'response', [field]: value } as PolicyInput)).toThrow(
+        expect.objectContaining({ field, message: expect.stringMatching(/comes from the response/) }),
+      );
+    });
+
+    it('throws naming from for another value', () => {
+      expect(() => definePolicy({ from: 'headers' as 'response' })).toThrow(
+        expect.objectContaining({ field: 'from' }),
+      );
+    });
+  });
+
+  describe("with defaults { from: 'response' }", () => {
+    const defaults = { from: 'response' as const, maxAge: 30, tags: ['all'] };
+
+    it('applies to a route that declares no storage of its own, with the default tags', () => {
+      expect(definePolicy({}, defaults)).toMatchObject({
+        from: 'response',
+        tags: ['all'],
+        maxAge: undefined,
+      });
+      expect(definePolicy({ tags: ['t'] }, defaults)).toMatchObject({ from: 'response', tags: ['t'] });
+    });
+
+    it('leaves a route with a lifetime or a scope of its own in the policy mode', () => {
+      expect(definePolicy({ sMaxAge: 10 }, defaults)).toMatchObject({
+        from: 'route',
+        maxAge: 30,
+        sMaxAge: 10,
+      });
+      expect(definePolicy({ scope: 'no-store' }, defaults)).toMatchObject({
+        from: 'route',
+        scope: 'no-store',
+      });
+    });
+
+    it("leaves a route that says from: 'route' in the policy mode", () => {
+      expect(definePolicy({ from: 'route' }, defaults)).toMatchObject({ from: 'route', maxAge: 30, ttl: 30 });
+    });
+
+    it('rejects an invalid default from', () => {
+      expect(() => definePolicy({ maxAge: 1 }, { from: 'x' as 'route' })).toThrow(
+        expect.objectContaining({ field: 'from' }),
+      );
+    });
+  });
+});

@@ -4,7 +4,7 @@ import { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export const MAX_DELTA_SECONDS: number = 2147483648;
 
 import { PolicyError } from './errors';
-import type { Duration, EtagMode, Policy, PolicyInput, RequestInfo, Scope } from './types';
+import type { Duration, EtagMode, Policy, PolicyInput, PolicySource, RequestInfo, Scope } from './types';
 
 /**
  * Statuses stored by default: the heuristically cacheable final statuses of RFC 9110 §15.1
@@ -61,6 +61,7 @@ export const TRACKING_PARAMETERS: readonly string[] = Object.freeze([
 export const MAX_TAG_LENGTH: number = 128;
 
 const POLICY_FIELDS = [
+  'from',
   'scope',
   'maxAge',
   'sMaxAge',
@@ -82,6 +83,11 @@ const POLICY_FIELDS = [
 ] as const satisfies readonly (keyof PolicyInput)[];
 
 type Field = (typeof POLICY_FIELDS)[number];
+
+/** Fields a `from: 'response'` policy may set: the key, the route's own tags, the ETag. */
+const RESPONSE_SOURCE_FIELDS = ['from', 'vary', 'query', 'tags', 'etag'] as const;
+
+const SOURCES: readonly PolicySource[] = ['route', 'response'];
 
 /** Fields only a public policy may set: they speak to shared caches. */
 const PUBLIC_ONLY_FIELDS = ['sMaxAge', 'cdnMaxAge', 'tags'] as const;
@@ -119,10 +125,11 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
   // Every default must be valid on its own, even when this route does not use it.
   normaliseFields(base, ' (in defaults)');
 
+  if (parseSource(resolveSource(route, base)) === 'response') return defineResponsePolicy(route, base);
   const scope = parseScope(route.scope ?? base.scope ?? 'public');
   if (scope === 'no-store') {
     for (const field of Object.keys(route) as Field[]) {
-      if (field !== 'scope')
+      if (field !== 'scope' && field !== 'from')
         throw new PolicyError(field, 'not allowed with scope "no-store" (only scope may be set)');
     }
     return buildPolicy('no-store', normaliseFields({}, ''));
@@ -139,6 +146,73 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
     merged = { ...base, ...route };
   }
   return buildPolicy(scope, normaliseFields(merged, ''));
+}
+
+/**
+ * `input` with `defaults` under it as one input, read as `definePolicy(input, defaults)` reads
+ * them: for a route that ends up `from: 'response'`, only the defaults such a route may have;
+ * otherwise the defaults' fields under the route's, with the resolved `from` when either says
+ * one. For a cache whose own `defaults` then apply underneath (an adapter given a `cache`).
+ */
+export function layerDefaults(input: PolicyInput, defaults: Partial<PolicyInput>): PolicyInput {
+  const route = readFields(input, '');
+  const base = readFields(defaults, ' (in defaults)');
+  const from = resolveSource(route, base);
+  if (from === 'response') {
+    const layered: Partial<Record<Field, unknown>> = {};
+    for (const field of RESPONSE_SOURCE_FIELDS) {
+      const value = route[field] ?? base[field];
+      if (value !== undefined) layered[field] = value;
+    }
+    return layered as PolicyInput;
+  }
+  // Neither says `from`: the plain spread every adapter used before `from` existed.
+  if (route.from === undefined && base.from === undefined) return { ...defaults, ...input };
+  const { from: _ignored, ...rest } = base;
+  return { ...rest, ...route, from } as PolicyInput;
+}
+
+/** The source a route resolves to: its own `from`, else `'route'` when it declares its own storage, else the default's. */
+function resolveSource(
+  route: Partial<Record<Field, unknown>>,
+  base: Partial<Record<Field, unknown>>,
+): unknown {
+  return route.from ?? (declaresOwnStorage(route) ? 'route' : (base.from ?? 'route'));
+}
+
+/** True when a route names a field of its own storage (scope, a lifetime…): it keeps `from: 'route'`. */
+function declaresOwnStorage(route: Partial<Record<Field, unknown>>): boolean {
+  return Object.keys(route).some((field) => !(RESPONSE_SOURCE_FIELDS as readonly string[]).includes(field));
+}
+
+/**
+ * A `from: 'response'` policy: public (a shared cache), key fields, tags and `etag` (default
+ * `false`) from the route or the defaults; the rest comes from each response.
+ */
+function defineResponsePolicy(
+  route: Partial<Record<Field, unknown>>,
+  base: Partial<Record<Field, unknown>>,
+): Policy {
+  for (const field of Object.keys(route)) {
+    if (!(RESPONSE_SOURCE_FIELDS as readonly string[]).includes(field))
+      throw new PolicyError(
+        field,
+        `comes from the response with from: 'response' (only ${RESPONSE_SOURCE_FIELDS.slice(1).join(', ')} may be set)`,
+      );
+  }
+  const merged: Partial<Record<Field, unknown>> = {};
+  for (const field of RESPONSE_SOURCE_FIELDS) {
+    const value = route[field] ?? base[field];
+    if (value !== undefined) merged[field] = value;
+  }
+  merged.etag ??= false;
+  return buildPolicy('public', normaliseFields(merged, ''), 'response');
+}
+
+function parseSource(value: unknown, where = ''): PolicySource {
+  if (!SOURCES.includes(value as PolicySource))
+    throw new PolicyError('from', `must be 'route' or 'response', got ${show(value)}${where}`);
+  return value as PolicySource;
 }
 
 /**
@@ -210,11 +284,12 @@ type Normalised = {
   extraStatuses: readonly number[];
 };
 
-function buildPolicy(scope: Scope, fields: Normalised): Policy {
+function buildPolicy(scope: Scope, fields: Normalised, from: PolicySource = 'route'): Policy {
   const defaultTtl = scope === 'private' ? fields.maxAge : (fields.sMaxAge ?? fields.maxAge);
   const statuses = new Set<number>([...CACHEABLE_STATUS_CODES, ...fields.extraStatuses]);
   if (fields.negativeTtl > 0) for (const status of NEGATIVE_STATUS_CODES) statuses.add(status);
   return Object.freeze({
+    from,
     scope,
     maxAge: fields.maxAge,
     sMaxAge: fields.sMaxAge,
@@ -260,6 +335,7 @@ function normaliseFields(fields: Partial<Record<Field, unknown>>, where: string)
   const duration = (field: Field, max?: number): number | undefined =>
     fields[field] === undefined ? undefined : parseDurationIn(fields[field], field, where, max);
   if (fields.scope !== undefined) parseScope(fields.scope, where);
+  if (fields.from !== undefined) parseSource(fields.from, where);
   return {
     // Header-only lifetimes may be as long as delta-seconds allow (RFC 9111 §1.2.2), e.g. a
     // year for immutable assets; server-side durations stay within what a timer can hold.

@@ -10,6 +10,7 @@ import type { Policy, PolicyInput } from './types';
 
 /** Fields that shape the cache key or the bypass decision: fixed before the handler runs. */
 export const KEY_POLICY_FIELDS: readonly (keyof PolicyInput)[] = Object.freeze([
+  'from',
   'vary',
   'query',
   'identify',

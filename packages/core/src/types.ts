@@ -72,8 +72,32 @@ export interface QueryOptions {
   exclude?: readonly string[];
 }
 
+/** Where a route's storage and freshness come from (`PolicyInput.from`). */
+export type PolicySource = 'route' | 'response';
+
 /** A route's cache policy as written by the user. Every field is optional; the README's "Policy" table gives each default. */
 export interface PolicyInput {
+  /**
+   * Where the route's storage and freshness come from:
+   *
+   * - `'route'` (default): this policy; its headers are applied to the handler's answers.
+   * - `'response'`: the handler's own response headers, read as a shared cache reads them
+   *   (RFC 9111 §3 storability with `private`, `no-store`, `must-understand` and the §3.5
+   *   `Authorization` rules; §4.2.1 lifetime `s-maxage` > `max-age` > `Expires` − `Date`, less
+   *   the response's `Age`; §4.2.2 heuristic freshness, 10% of `Date` − `Last-Modified` capped
+   *   at one day, only where allowed; RFC 5861 `stale-while-revalidate` / `stale-if-error`;
+   *   tags from `Surrogate-Key` / `Cache-Tag`, besides the route's `tags`). The handler's
+   *   headers are passed through, not rewritten; `Age` and `Cache-Status` are added.
+   *   A response with `no-cache` is not reused (it would need revalidation, §5.2.2.4), nor one
+   *   with `Set-Cookie`. Requests with `Authorization` use the cache, as §3.5 allows.
+   *   Only `vary`, `query`, `tags` and `etag` (default `false` here: no ETag is made up) may
+   *   be set next to it; the other fields come from the response and throw `PolicyError`.
+   *
+   * As a cache-wide `defaults: { from: 'response' }`, routes that declare no lifetime or
+   * scope of their own (`{}`, `{ tags }`, …) read their responses; routes that do keep theirs.
+   * @default 'route'
+   */
+  from?: PolicySource;
   /** `'public'` (default), `'private'` or `'no-store'`. */
   scope?: Scope;
   /** Browser freshness (`max-age`), seconds or duration string. */
@@ -117,6 +141,8 @@ export interface PolicyInput {
  * Frozen; safe to share between requests.
  */
 export interface Policy {
+  /** `'route'`: this policy; `'response'`: the handler's headers (`PolicyInput.from`). */
+  readonly from: PolicySource;
   readonly scope: Scope;
   readonly maxAge: number | undefined;
   readonly sMaxAge: number | undefined;

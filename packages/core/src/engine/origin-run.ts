@@ -8,6 +8,7 @@ import type { EngineContext } from './context';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
 import { buildUrlTag } from './internal-keys';
 import type { RequestScope } from './request-scope';
+import { buildPassThroughHeaders, decideResponseSource, type EntryTimes } from './response-source';
 
 /** What one origin run produced, with the entry to store when the response is cacheable. */
 export type OriginResult =
@@ -76,11 +77,11 @@ export async function runOrigin(
   options: OriginRunOptions,
 ): Promise<OriginResult> {
   const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
+  const fromResponse = options.policy.from === 'response';
   const finalizeHeaders = (status: number, headers: ResponseHeaders): ResponseHeaders => {
-    const final = applyPolicyHeaders(options.policy, status, headers, scope.tags, {
-      tagHeader,
-      targetedCacheControl,
-    });
+    const final = fromResponse
+      ? buildPassThroughHeaders(options.policy, headers)
+      : applyPolicyHeaders(options.policy, status, headers, scope.tags, { tagHeader, targetedCacheControl });
     setCacheStatus(context, final, options.status);
     return final;
   };
@@ -102,14 +103,16 @@ export async function runOrigin(
   const rewritten = !servesKeyedRequest(scope, response.served);
   // A handler's override for this one response (adapters' `setResponsePolicy`) is merged here,
   // before the store decision and the headers.
-  const policy = rewritten
-    ? privateAnswerPolicy(options.policy)
-    : mergeResponsePolicy(options.policy, response.policy);
-  const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
-  const headers = applyPolicyHeaders(policy, status, response.headers, tags, {
-    tagHeader,
-    targetedCacheControl,
-  });
+  // A `from: 'response'` route passes the handler's headers through; the response decides.
+  const policy = fromResponse
+    ? options.policy
+    : rewritten
+      ? privateAnswerPolicy(options.policy)
+      : mergeResponsePolicy(options.policy, response.policy);
+  let tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
+  const headers = fromResponse
+    ? buildPassThroughHeaders(policy, response.headers)
+    : applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader, targetedCacheControl });
   if (shouldCreateETag(scope, policy, status, headers)) {
     try {
       headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
@@ -121,13 +124,24 @@ export async function runOrigin(
   let reason: string | undefined;
   let unkeyedVary: string[] | undefined;
   let entryScope = scope;
+  let times: EntryTimes | undefined;
   if (!options.canStore) reason = scope.method === 'HEAD' ? 'head' : 'bypass';
   else if (rewritten) reason = 'rewritten';
   else if (response.preset?.['set-cookie'] !== undefined) reason = 'set-cookie';
   else {
-    const decision = getStoreDecision(policy, status, response.headers, 'GET');
+    const decision = fromResponse
+      ? decideResponseSource(tags, response, {
+          authorization: readRequestHeader(scope, 'authorization') !== undefined,
+          requestTime: startedAt,
+          responseTime: clock(),
+        })
+      : getStoreDecision(policy, status, response.headers, 'GET');
     if (!decision.store) reason = decision.reason;
     else {
+      if ('times' in decision) {
+        times = decision.times;
+        tags = decision.tags;
+      }
       unkeyedVary = findUnkeyedVary(headers, policy);
       if (unkeyedVary.length > 0) {
         // Behaviour 14: stored at once under the key that names those headers, when the route can learn them.
@@ -141,7 +155,16 @@ export async function runOrigin(
   }
   const entry =
     reason === undefined
-      ? buildEntry(entryScope, policy, tags, status, headers, body, clock(), startedAt)
+      ? buildEntry(
+          entryScope,
+          times ?? policyTimes(policy, status),
+          tags,
+          status,
+          headers,
+          body,
+          clock(),
+          startedAt,
+        )
       : undefined;
   return {
     sent: false,
@@ -201,8 +224,23 @@ function findUnkeyedVary(headers: ResponseHeaders, policy: Policy): string[] {
   );
 }
 
-function ttlFor(policy: Policy, status: number): number {
-  return NEGATIVE_STATUS_CODES.includes(status) ? policy.negativeTtl : policy.ttl;
+/** A route policy's server-side times for `status`. */
+function policyTimes(policy: Policy, status: number): EntryTimes {
+  return {
+    ttl: NEGATIVE_STATUS_CODES.includes(status) ? policy.negativeTtl : policy.ttl,
+    staleWhileRevalidate: policy.staleWhileRevalidate,
+    staleIfError: policy.staleIfError,
+  };
+}
+
+/** A request header of the scope's request; `undefined` when absent or unreadable. */
+function readRequestHeader(scope: RequestScope, name: string): string | undefined {
+  try {
+    const value = scope.request.headers(name);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tags after an override: its own list when it gives one (normalized), none when privatized. */
@@ -213,7 +251,7 @@ function overriddenTags(policy: Policy, routeTags: readonly string[]): readonly 
 
 function buildEntry(
   scope: RequestScope,
-  policy: Policy,
+  times: EntryTimes,
   tags: readonly string[],
   status: number,
   headers: ResponseHeaders,
@@ -223,14 +261,18 @@ function buildEntry(
 ): CacheEntry {
   const stored: ResponseHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) stored[name] = value;
-  const freshUntil = now + ttlFor(policy, status) * 1000;
+  // The stored `Age` is the entry's age when stored (RFC 9111 §4.2.3 corrected initial age):
+  // answers add the time since (`buildAnswerAge`). A route policy's entries start at 0.
+  if (times.initialAge === undefined) delete stored.age;
+  else stored.age = String(Math.min(Math.floor(times.initialAge), 2147483648));
+  const freshUntil = now + times.ttl * 1000;
   return {
     key: scope.canonical,
     storedAt: now,
     freshUntil,
-    staleWhileRevalidate: policy.staleWhileRevalidate,
-    staleIfError: policy.staleIfError,
-    expiresAt: freshUntil + Math.max(policy.staleWhileRevalidate, policy.staleIfError) * 1000,
+    staleWhileRevalidate: times.staleWhileRevalidate,
+    staleIfError: times.staleIfError,
+    expiresAt: freshUntil + Math.max(times.staleWhileRevalidate, times.staleIfError) * 1000,
     tags: [...tags, buildUrlTag(scope.host, scope.path)],
     // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
     // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.

@@ -85,7 +85,9 @@ export function resolveRequestScope(
     identity = resolveIdentity(policy, getInfo, logger);
     if (identity === undefined) bypass = { fwd: 'bypass', detail: 'no-identity', policy };
   }
-  if (!bypass && policy.ttl === 0) bypass = { fwd: 'bypass', detail: 'headers-only', policy };
+  // A `from: 'response'` route learns its lifetime from each response, never from the policy.
+  if (!bypass && policy.ttl === 0 && policy.from !== 'response')
+    bypass = { fwd: 'bypass', detail: 'headers-only', policy };
   let key = '';
   let canonical = '';
   if (!bypass) {
@@ -270,8 +272,11 @@ function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | unde
   // A GET with a body: the body is not in the key, so an entry could answer another body.
   if (request.hasBody) return { fwd: 'request', detail: 'request-body', policy: privatize(policy) };
   // Behaviour 4: Authorization bypasses shared entries; a private entry is per identity anyway.
+  // A `from: 'response'` route follows RFC 9111 §3.5 instead: the response decides (public,
+  // s-maxage or must-revalidate), like any shared cache.
   if (
     policy.scope === 'public' &&
+    policy.from !== 'response' &&
     !policy.shareAuthenticated &&
     readHeader(request, 'authorization') !== undefined
   ) {

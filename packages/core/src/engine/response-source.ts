@@ -1,0 +1,76 @@
+import { mergeVary } from '../headers';
+import { readSharedResponse } from '../rfc9111/shared-response';
+import type { OriginResponse, Policy, ResponseHeaders } from '../types';
+
+/** How long an entry stays fresh and usable stale, seconds; `initialAge` is its age when stored. */
+export interface EntryTimes {
+  readonly ttl: number;
+  readonly staleWhileRevalidate: number;
+  readonly staleIfError: number;
+  /** RFC 9111 §4.2.3 corrected initial age, seconds; kept as the stored `Age`. */
+  readonly initialAge?: number;
+}
+
+/** What a `from: 'response'` route makes of one response. */
+export type ResponseSourceDecision =
+  | { readonly store: true; readonly times: EntryTimes; readonly tags: readonly string[] }
+  | { readonly store: false; readonly reason: string };
+
+/**
+ * The headers a `from: 'response'` route sends: the handler's own, names lower-cased, passed
+ * through as they are (a shared cache does not rewrite the origin's `Cache-Control`), with
+ * `Vary` merged with the route's keyed headers (the answer does vary on them).
+ */
+export function buildPassThroughHeaders(policy: Policy, handlerHeaders: ResponseHeaders): ResponseHeaders {
+  const headers: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(handlerHeaders)) headers[name.toLowerCase()] = value;
+  if (policy.vary.length > 0) {
+    const vary = mergeVary(headers.vary, policy.vary);
+    if (vary) headers.vary = vary;
+  }
+  return headers;
+}
+
+/**
+ * Whether a `from: 'response'` route stores a response, and for how long (RFC 9111 §3, §4.2,
+ * RFC 5861 through `readSharedResponse`), with the engine's own rules on top: no `Set-Cookie`
+ * (set by the handler or before the cache: one visitor's cookie is never shared), no
+ * per-response override that makes it private or `no-store`, no `no-cache` (it would need a
+ * revalidation before every use), no tag that cannot be kept (it could never be invalidated),
+ * and something to serve (a ttl or a grace window).
+ */
+export function decideResponseSource(
+  routeTags: readonly string[],
+  response: OriginResponse,
+  request: { readonly authorization: boolean; readonly requestTime: number; readonly responseTime: number },
+): ResponseSourceDecision {
+  const { status, headers } = response;
+  if (response.preset?.['set-cookie'] !== undefined) return { store: false, reason: 'set-cookie' };
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'set-cookie'))
+    return { store: false, reason: 'set-cookie' };
+  const override = response.policy?.scope;
+  if (override === 'private' || override === 'no-store') return { store: false, reason: 'response-policy' };
+  const read = readSharedResponse(status, headers, {
+    method: 'GET',
+    authorization: request.authorization,
+    requestTime: request.requestTime,
+    responseTime: request.responseTime,
+    now: request.responseTime,
+  });
+  if (!read.decision.store) return { store: false, reason: read.decision.reason };
+  if (read.revalidate) return { store: false, reason: 'no-cache' };
+  if (read.droppedTags > 0) return { store: false, reason: 'invalid-tag' };
+  if (!(read.ttl > 0) && !(read.staleWhileRevalidate > 0) && !(read.staleIfError > 0))
+    return { store: false, reason: 'stale' };
+  const tags = [...new Set([...routeTags, ...read.tags])];
+  return {
+    store: true,
+    times: {
+      ttl: read.ttl,
+      staleWhileRevalidate: read.staleWhileRevalidate,
+      staleIfError: read.staleIfError,
+      initialAge: read.age,
+    },
+    tags,
+  };
+}
