@@ -246,7 +246,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     try {
       value = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers);
+      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers, res);
       if (negative) return negative;
       // The exception filters send the error; the engine decides its caching headers.
       const status = error instanceof HttpException ? error.getStatus() : 500;
@@ -255,7 +255,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     const head = readHead();
     if (!background) exchange.handlerHeaders = head.headers;
-    const result = await readHandlerResult(value, head, route, this.platform(), ctx.maxBodyBytes);
+    const result = await readHandlerResult(value, head, route, res, ctx.maxBodyBytes);
     if (result.buffered) {
       // The request as the handler answered it: a later interceptor may have changed it.
       const served = { method: req.method, url: servedUrl(req) };
