@@ -20,10 +20,10 @@ import type {
   RouteCache,
 } from '@routecache/core';
 import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
-import { from, lastValueFrom, type Observable, of } from 'rxjs';
+import { lastValueFrom, Observable } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
-import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
+import { BufferedBody, onReply, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
 import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
 import {
@@ -34,13 +34,14 @@ import {
   writeStatus,
 } from './utils/platform-response.util';
 import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
-import type { Platform } from './utils/response-body.util';
+import { isStreamingValue, type Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
 
 /** State of one request shared by its origin runs and the answer. */
 interface Exchange {
   readonly req: PlatformRequest;
   readonly res: PlatformResponse;
+  readonly handler: Function;
   readonly route: RouteMetadata;
   readonly request: CacheRequest;
   readonly policy: Policy;
@@ -53,6 +54,17 @@ interface Exchange {
   preset?: ResponseHeaders;
   /** A body the foreground run streamed through (too large, or a stream): Nest sends it. */
   streamed?: { value: unknown };
+  /** Nest's `reply()` can be hooked (`onReply()`): results go out through the app's outer interceptors. */
+  readonly hooked: boolean;
+  /** Hands Nest the value the route answers with (once), completing the interceptor's observable. */
+  emit?: (value: unknown) => void;
+  emitted?: boolean;
+  /** The client went away before anything was emitted. */
+  gone?: boolean;
+  /** The foreground run's result was replied without the engine's answer (a filter, a closed response). */
+  abandoned?: boolean;
+  /** Set while Nest's reply waits for the engine's answer to the captured result. */
+  deliver?: (answer: CacheAnswer) => void;
 }
 
 /**
@@ -73,6 +85,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   /** Each route policy keyed and varied on the request header Nest picks versions by. */
   private readonly versioned = new WeakMap<Policy, Policy>();
   private warnedCustomVersioning = false;
+  /** Handlers whose result the app's outer interceptors change: never refreshed detached from a request. */
+  private readonly transformed = new WeakSet<Function>();
 
   constructor(
     @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
@@ -89,10 +103,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
     if (!policy || !this.isRequestCacheable(context)) return next.handle();
     // Once per adapter (the adapter may be set after this is built): it then sends the answer's
     // `BufferedBody` in one write instead of as a stream.
-    sendBufferedBodies(this.adapterHost.httpAdapter);
-    const result = this.respond(context, next, policy);
-    // A hit the engine answers synchronously is emitted at once (no promise to wait for).
-    return result instanceof Promise ? from(result) : of(result);
+    const hooked = sendBufferedBodies(this.adapterHost.httpAdapter);
+    return this.respond(context, next, policy, hooked);
   }
 
   /**
@@ -189,25 +201,113 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return this.adapterHost.httpAdapter?.getType() ?? 'express';
   }
 
-  private respond(context: ExecutionContext, next: CallHandler, policy: Policy): unknown {
+  /**
+   * Answers through the engine. Nest runs the app's global interceptors in the order their
+   * modules were scanned, the root module's first, so an `APP_INTERCEPTOR` of the app is
+   * outside this one and maps what it emits. A miss therefore emits the handler's value and
+   * stores what Nest's `reply()` then gets from those interceptors, serialized by the platform;
+   * every answer (a hit, a waiter, the miss) is sent at that reply, whatever they made of the
+   * value emitted, so an outer envelope is in the entry once and never wraps it again.
+   */
+  private respond(
+    context: ExecutionContext,
+    next: CallHandler,
+    policy: Policy,
+    hooked: boolean,
+  ): Observable<unknown> {
+    const handler = context.getHandler();
     const exchange: Exchange = {
       req: context.getArgByIndex<PlatformRequest>(0),
       res: context.getArgByIndex<PlatformResponse>(1),
-      route: readRouteMetadata(context.getClass(), context.getHandler()),
+      handler,
+      route: readRouteMetadata(context.getClass(), handler),
       request: this.toCacheRequest(context),
       policy,
+      hooked,
     };
-    // The engine says whether a run is a background refresh (`ctx.background`).
-    const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
-    // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
-    // the same request. Handlers that set status or headers through `@Res({ passthrough })`
-    // cannot be run detached from their response: the next request refreshes in the foreground.
-    const answer = this.cache.handle(exchange.request, policy, origin, {
-      refresh: exchange.route.usesResponse ? undefined : origin,
+    return new Observable<unknown>((subscriber) => {
+      exchange.emit = (value) => {
+        exchange.emitted = true;
+        subscriber.next(value);
+        subscriber.complete();
+      };
+      // The engine says whether a run is a background refresh (`ctx.background`).
+      const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
+      // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
+      // the same request. Handlers that set status or headers through `@Res({ passthrough })`,
+      // and routes whose result outer interceptors change, cannot be run detached from their
+      // response: the next request refreshes in the foreground.
+      const detachable = !exchange.route.usesResponse && !this.transformed.has(handler);
+      const settle = (answer: CacheAnswer): void => {
+        if (exchange.abandoned) return;
+        if (exchange.deliver) {
+          exchange.deliver(answer);
+          return;
+        }
+        const body = this.send(exchange, answer);
+        // Nest's reply sends this, not what outer interceptors made of it (exception filters'
+        // replies aside). A body streamed through is the handler's own, which Nest streams.
+        if (exchange.hooked && !answer.sent && !exchange.route.redirect) {
+          onReply(exchange.res, (value, statusCode, reply) =>
+            statusCode === undefined ? reply(body) : reply(value, statusCode),
+          );
+        }
+        exchange.emit!(body);
+      };
+      const fail = (error: unknown): void => {
+        if (!exchange.abandoned && !exchange.emitted) subscriber.error(error);
+      };
+      try {
+        const answer = this.cache.handle(exchange.request, policy, origin, {
+          refresh: detachable ? origin : undefined,
+        });
+        // A hit the engine answers synchronously is emitted at once (no promise to wait for).
+        if (answer instanceof Promise) answer.then(settle, fail);
+        else settle(answer);
+      } catch (error) {
+        fail(error);
+      }
+      return () => {
+        if (!exchange.emitted) exchange.gone = true;
+      };
     });
-    return answer instanceof Promise
-      ? answer.then((answer) => this.send(exchange, answer))
-      : this.send(exchange, answer);
+  }
+
+  /**
+   * Emits a miss's `value` to the interceptors outside this one, and resolves with what Nest's
+   * `reply()` then gets; that reply waits for the engine's answer and sends it. Rejects when
+   * the response ends another way: the client went away, or an exception filter replied (an
+   * outer interceptor failed), whose answer gets the engine's headers for `statusCode`.
+   */
+  private capture(exchange: Exchange, ctx: OriginContext, value: unknown): Promise<unknown> {
+    const { res } = exchange;
+    return new Promise<unknown>((resolve, reject) => {
+      const abandon = (reason: string): void => {
+        exchange.abandoned = true;
+        reject(new Error(`routecache: ${reason} before the answer to ${exchange.request.url} was sent`));
+      };
+      if (exchange.gone) return abandon('the client went away');
+      let pending = true;
+      const answered = new Promise<CacheAnswer>((deliver) => {
+        exchange.deliver = deliver;
+      });
+      onReply(res, (body, statusCode, reply) => {
+        pending = false;
+        if (statusCode !== undefined) {
+          writeHeaders(res, ctx.finalizeHeaders(statusCode, readHeaders(res)));
+          abandon('an exception filter replied');
+          return reply(body, statusCode);
+        }
+        resolve(body);
+        return answered.then((answer) => reply(this.send(exchange, answer)));
+      });
+      const raw = (res.raw ?? res) as unknown as NodeJS.EventEmitter & { destroyed?: boolean };
+      if (raw.destroyed) return abandon('the response closed');
+      raw.once?.('close', () => {
+        if (pending) abandon('the response closed');
+      });
+      exchange.emit!(value);
+    });
   }
 
   /** Writes the answer's status and headers on the response; returns the value Nest sends. */
@@ -252,6 +352,12 @@ export class RouteCacheInterceptor implements NestInterceptor {
       const status = error instanceof HttpException ? error.getStatus() : 500;
       if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res)));
       throw error;
+    }
+    if (!background && exchange.hooked && isPlainResult(value, route)) {
+      const before = readHeaders(res);
+      const replied = await this.capture(exchange, ctx, value);
+      if (replied !== value || !sameHeaders(before, readHeaders(res))) this.transformed.add(exchange.handler);
+      value = replied;
     }
     const head = readHead();
     if (!background) exchange.handlerHeaders = head.headers;
@@ -313,4 +419,15 @@ function withoutPreset(headers: ResponseHeaders, preset: ResponseHeaders | undef
     if (value !== undefined && String(value) === String(preset[name])) delete headers[name];
   }
   return headers;
+}
+
+/** A result Nest sends through `reply()` as it is (not a file, a stream nor a redirect): the outer interceptors' to map. */
+function isPlainResult(value: unknown, route: RouteMetadata): boolean {
+  return !route.redirect && !(value instanceof StreamableFile) && !isStreamingValue(value);
+}
+
+function sameHeaders(a: ResponseHeaders, b: ResponseHeaders): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((name) => String(a[name]) === String(b[name]));
 }
