@@ -4,6 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
 import { createFixture } from '../test/fixtures/app';
+import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
 async function listen(
@@ -77,4 +78,28 @@ describe('over HTTP with @hono/node-server', () => {
       expect(withBody.body).not.toBe(filled.body);
     });
   });
+});
+
+describe('a streamed body over HTTP with @hono/node-server', () => {
+  let served: { server: ServerType; base: string } | undefined;
+
+  beforeAll(async () => {
+    served = await listen(createStreamApp().fetch);
+  });
+  afterAll(() => close(served?.server));
+
+  for (const name of STREAM_ROUTES) {
+    it(`keeps the Content-Type the server gives the route uncached (${name}), on the miss and the hit`, async () => {
+      const uncached = await fetch(`${served!.base}/u/${name}`);
+      const body = await uncached.text();
+      expect(uncached.headers.get('content-type')).toBe(
+        name === 'typed' ? 'text/csv' : 'text/plain; charset=UTF-8',
+      );
+      for (const _ of [1, 2]) {
+        const cached = await fetch(`${served!.base}/c/${name}`);
+        expect(await cached.text()).toBe(body);
+        expect(cached.headers.get('content-type')).toBe(uncached.headers.get('content-type'));
+      }
+    });
+  }
 });

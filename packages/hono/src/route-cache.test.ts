@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { describe, expect, it } from 'vitest';
 import { behaviourSuite } from '../../../test-support/behaviour-suite';
 import { createFixture } from '../test/fixtures/app';
+import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 import { routeCache } from './index';
 
 const fixture = createFixture();
@@ -320,4 +321,19 @@ describe('background refresh', () => {
     expect(runs).toBe(2);
     expect(await (await app.request('/r', undefined, undefined, ctx)).text()).toBe('run 2');
   });
+});
+
+describe('a streamed body', () => {
+  for (const name of STREAM_ROUTES) {
+    it(`keeps the Content-Type the route sends uncached (${name}), on the miss and the hit`, async () => {
+      const app = createStreamApp();
+      const uncached = await app.request(`/u/${name}`);
+      const body = await uncached.text();
+      for (const _ of [1, 2]) {
+        const cached = await app.request(`/c/${name}`);
+        expect(await cached.text()).toBe(body);
+        expect(cached.headers.get('content-type')).toBe(uncached.headers.get('content-type'));
+      }
+    });
+  }
 });
