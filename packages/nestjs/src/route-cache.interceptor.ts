@@ -33,12 +33,13 @@ import {
   writeHeaders,
   writeStatus,
 } from './utils/platform-response.util';
+import { captureReply, isPlainResult, type ReplyCapture, sameHeaders } from './utils/reply-capture.util';
 import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
-import { isStreamingValue, type Platform } from './utils/response-body.util';
+import type { Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
 
 /** State of one request shared by its origin runs and the answer. */
-interface Exchange {
+interface Exchange extends ReplyCapture {
   readonly req: PlatformRequest;
   readonly res: PlatformResponse;
   readonly handler: Function;
@@ -54,17 +55,6 @@ interface Exchange {
   preset?: ResponseHeaders;
   /** A body the foreground run streamed through (too large, or a stream): Nest sends it. */
   streamed?: { value: unknown };
-  /** Nest's `reply()` can be hooked (`onReply()`): results go out through the app's outer interceptors. */
-  readonly hooked: boolean;
-  /** Hands Nest the value the route answers with (once), completing the interceptor's observable. */
-  emit?: (value: unknown) => void;
-  emitted?: boolean;
-  /** The client went away before anything was emitted. */
-  gone?: boolean;
-  /** The foreground run's result was replied without the engine's answer (a filter, a closed response). */
-  abandoned?: boolean;
-  /** Set while Nest's reply waits for the engine's answer to the captured result. */
-  deliver?: (answer: CacheAnswer) => void;
 }
 
 /**
@@ -273,43 +263,6 @@ export class RouteCacheInterceptor implements NestInterceptor {
     });
   }
 
-  /**
-   * Emits a miss's `value` to the interceptors outside this one, and resolves with what Nest's
-   * `reply()` then gets; that reply waits for the engine's answer and sends it. Rejects when
-   * the response ends another way: the client went away, or an exception filter replied (an
-   * outer interceptor failed), whose answer gets the engine's headers for `statusCode`.
-   */
-  private capture(exchange: Exchange, ctx: OriginContext, value: unknown): Promise<unknown> {
-    const { res } = exchange;
-    return new Promise<unknown>((resolve, reject) => {
-      const abandon = (reason: string): void => {
-        exchange.abandoned = true;
-        reject(new Error(`routecache: ${reason} before the answer to ${exchange.request.url} was sent`));
-      };
-      if (exchange.gone) return abandon('the client went away');
-      let pending = true;
-      const answered = new Promise<CacheAnswer>((deliver) => {
-        exchange.deliver = deliver;
-      });
-      onReply(res, (body, statusCode, reply) => {
-        pending = false;
-        if (statusCode !== undefined) {
-          writeHeaders(res, ctx.finalizeHeaders(statusCode, readHeaders(res)));
-          abandon('an exception filter replied');
-          return reply(body, statusCode);
-        }
-        resolve(body);
-        return answered.then((answer) => reply(this.send(exchange, answer)));
-      });
-      const raw = (res.raw ?? res) as unknown as NodeJS.EventEmitter & { destroyed?: boolean };
-      if (raw.destroyed) return abandon('the response closed');
-      raw.once?.('close', () => {
-        if (pending) abandon('the response closed');
-      });
-      exchange.emit!(value);
-    });
-  }
-
   /** Writes the answer's status and headers on the response; returns the value Nest sends. */
   private send(exchange: Exchange, answer: CacheAnswer): unknown {
     if (answer.sent) return exchange.streamed?.value;
@@ -355,7 +308,10 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     if (!background && exchange.hooked && isPlainResult(value, route)) {
       const before = readHeaders(res);
-      const replied = await this.capture(exchange, ctx, value);
+      const replied = await captureReply(res, exchange, value, {
+        answer: (answer) => this.send(exchange, answer),
+        failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res))),
+      });
       if (replied !== value || !sameHeaders(before, readHeaders(res))) this.transformed.add(exchange.handler);
       value = replied;
     }
@@ -419,15 +375,4 @@ function withoutPreset(headers: ResponseHeaders, preset: ResponseHeaders | undef
     if (value !== undefined && String(value) === String(preset[name])) delete headers[name];
   }
   return headers;
-}
-
-/** A result Nest sends through `reply()` as it is (not a file, a stream nor a redirect): the outer interceptors' to map. */
-function isPlainResult(value: unknown, route: RouteMetadata): boolean {
-  return !route.redirect && !(value instanceof StreamableFile) && !isStreamingValue(value);
-}
-
-function sameHeaders(a: ResponseHeaders, b: ResponseHeaders): boolean {
-  const names = Object.keys(a);
-  if (names.length !== Object.keys(b).length) return false;
-  return names.every((name) => String(a[name]) === String(b[name]));
 }

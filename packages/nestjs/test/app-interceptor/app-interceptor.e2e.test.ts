@@ -11,7 +11,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CachePolicy, RouteCacheModule } from '../../src';
-import { type BootedApp, boot, PLATFORMS } from '../support/boot';
+import { type BootedApp, boot, PLATFORMS, rawGet } from '../support/boot';
 
 /** What the envelope saw, per request: the value it wrapped. */
 const seen: unknown[] = [];
@@ -102,6 +102,17 @@ describe.each(PLATFORMS)('an APP_INTERCEPTOR of the root module on %s', (platfor
       expect(sent.headers.get('x-envelope')).toBe('1');
     }
     expect(runs).toBe(1);
+  });
+
+  it('answers HEAD and a matching If-None-Match from the enveloped entry', async () => {
+    const get = await fetch(`${server.url}/cached/item`);
+    const length = String((await get.arrayBuffer()).byteLength);
+    const head = await fetch(`${server.url}/cached/item`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(length);
+    const etag = get.headers.get('etag')!;
+    const notModified = await rawGet(`${server.url}/cached/item`, { 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBe('');
   });
 
   it('refreshes a stale entry in the foreground, as the envelope wraps it, never detached from it', async () => {
