@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { createFixture } from '../test/fixtures/app';
 import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 
@@ -102,4 +103,24 @@ describe('a streamed body over HTTP with @hono/node-server', () => {
       }
     });
   }
+});
+
+describe('over HTTP with @hono/node-server, with and without the cache', () => {
+  let cached: { server: ServerType; base: string } | undefined;
+  let uncached: { server: ServerType; base: string } | undefined;
+
+  beforeAll(async () => {
+    cached = await listen(createFixture().fetch);
+    uncached = await listen(createFixture({ cacheless: true }).fetch);
+  });
+  afterAll(async () => {
+    await close(cached?.server);
+    await close(uncached?.server);
+  });
+
+  fidelitySuite(
+    'Node (@hono/node-server, real fetch)',
+    () => httpFetch(() => cached!.base),
+    () => httpFetch(() => uncached!.base),
+  );
 });

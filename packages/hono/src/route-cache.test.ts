@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { describe, expect, it } from 'vitest';
 import { behaviourSuite } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { createFixture } from '../test/fixtures/app';
 import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 import { routeCache } from './index';
@@ -337,3 +338,13 @@ describe('a streamed body', () => {
     });
   }
 });
+
+{
+  const cached = createFixture();
+  const uncached = createFixture({ cacheless: true });
+  fidelitySuite(
+    'Node (app.request)',
+    () => (request) => Promise.resolve(cached.fetch(request)),
+    () => (request) => Promise.resolve(uncached.fetch(request)),
+  );
+}
