@@ -7,20 +7,24 @@ import { createBehaviourModule } from './behaviour.module';
 
 describe.each(PLATFORMS)('NestJS on %s', (platform) => {
   let booted: BootedApp | undefined;
+  // The fidelity suite's pair: a cached app of its own (the behaviour suite's has run its cases) and one without the cache.
+  let cached: BootedApp | undefined;
   let cacheless: BootedApp | undefined;
   beforeAll(async () => {
     booted = await boot(createBehaviourModule(createBehaviourFixture()), platform);
+    cached = await boot(createBehaviourModule(createBehaviourFixture()), platform);
     cacheless = await boot(createBehaviourModule(createBehaviourFixture(), { cacheless: true }), platform);
   });
   afterAll(async () => {
     await booted?.close();
+    await cached?.close();
     await cacheless?.close();
   });
 
   behaviourSuite(`NestJS (${platform}) over HTTP`, () => httpFetch(() => booted!.url));
   fidelitySuite(
     `NestJS (${platform}) over HTTP`,
-    () => httpFetch(() => booted!.url),
+    () => httpFetch(() => cached!.url),
     () => httpFetch(() => cacheless!.url),
   );
 });
