@@ -77,6 +77,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   private warnedCustomVersioning = false;
   /** Handlers whose result the app's outer interceptors change: never refreshed detached from a request. */
   private readonly transformed = new WeakSet<Function>();
+  /** Handlers whose result has reached Nest's reply as they returned it, with no header added. */
+  private readonly untouched = new WeakSet<Function>();
 
   constructor(
     @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
@@ -311,8 +313,10 @@ export class RouteCacheInterceptor implements NestInterceptor {
       const replied = await captureReply(res, exchange, value, {
         answer: (answer) => this.send(exchange, answer),
         failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res))),
+        untouched: this.untouched.has(exchange.handler) && !this.transformed.has(exchange.handler),
       });
       if (replied !== value || !sameHeaders(before, readHeaders(res))) this.transformed.add(exchange.handler);
+      else this.untouched.add(exchange.handler);
       value = replied;
     }
     const head = readHead();

@@ -29,13 +29,19 @@ export interface CaptureSend {
   answer(answer: CacheAnswer): unknown;
   /** Before an exception filter's reply of `status` goes out: the engine's headers for it. */
   failed(status: number): void;
+  /**
+   * The route's results reach Nest's reply as the handler returned them (seen before): when the
+   * client goes away first, the value itself is stored, so waiters for it still get an answer.
+   */
+  readonly untouched: boolean;
 }
 
 /**
  * Emits a miss's `value` to the interceptors outside routecache's and resolves with what Nest's
  * `reply()` then gets from them; that reply waits for the engine's answer and sends it. Rejects
- * (and marks the capture abandoned) when the response ends another way: the client went away,
- * the response closed, or an exception filter replied because an outer interceptor failed.
+ * (and marks the capture abandoned) when the response ends another way: an exception filter
+ * replied because an outer interceptor failed, or the client went away (the response closed)
+ * and the route is not known to be `untouched`, whose value is then what is stored.
  */
 export function captureReply(
   res: PlatformResponse,
@@ -48,7 +54,8 @@ export function captureReply(
       capture.abandoned = true;
       reject(new Error(`routecache: ${reason} before the answer was sent`));
     };
-    if (capture.gone) return abandon('the client went away');
+    const gone = (): void => (send.untouched ? resolve(value) : abandon('the client went away'));
+    if (capture.gone) return gone();
     let pending = true;
     const answered = new Promise<CacheAnswer>((deliver) => {
       capture.deliver = deliver;
@@ -65,9 +72,9 @@ export function captureReply(
       return answered.then((answer) => reply(send.answer(answer)));
     });
     const raw = (res.raw ?? res) as unknown as NodeJS.EventEmitter & { destroyed?: boolean };
-    if (raw.destroyed) return abandon('the response closed');
+    if (raw.destroyed) return gone();
     raw.once?.('close', () => {
-      if (pending) abandon('the response closed');
+      if (pending) gone();
     });
     capture.emit!(value);
   });
