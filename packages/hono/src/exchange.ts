@@ -149,12 +149,18 @@ export function toResponse(answer: CacheAnswer): Response {
   const bytes = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
   // On Node a small ASCII body goes as a string: @hono/node-server then sends it in the same
   // write as the head (`asciiText` is `undefined` on other runtimes and for other bodies).
-  const body = (bytes && asciiText(bytes)) ?? bytes;
-  return new Response(body as ConstructorParameters<typeof Response>[0], {
+  // An answer without a Content-Type (a `stream()` body the handler sent untyped) must get the
+  // one the runtime gives the handler's own response: `new Response(string)` would add
+  // `text/plain;charset=UTF-8` where a stream gets none, and @hono/node-server adds its default
+  // (`text/plain; charset=UTF-8`) only to headers given as `Headers`, as the handler's were.
+  const typed = answer.headers['content-type'] !== undefined;
+  const text = bytes && typed ? asciiText(bytes) : undefined;
+  return new Response((text ?? bytes) as ConstructorParameters<typeof Response>[0], {
     status: answer.status,
-    headers: hasListValue(answer.headers)
-      ? toHeaders(answer.headers)
-      : (answer.headers as Record<string, string>),
+    headers:
+      (typed || bytes === null) && !hasListValue(answer.headers)
+        ? (answer.headers as Record<string, string>)
+        : toHeaders(answer.headers),
   });
 }
 

@@ -4,7 +4,9 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { createFixture } from '../test/fixtures/app';
+import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 import { routeCache } from './route-cache';
 
 /** Serves `fetch` with @hono/node-server on a free loopback port. */
@@ -104,4 +106,48 @@ describe('over HTTP with @hono/node-server', () => {
       expect(withBody.body).not.toBe(filled.body);
     });
   });
+});
+
+describe('a streamed body over HTTP with @hono/node-server', () => {
+  let served: { server: ServerType; base: string } | undefined;
+
+  beforeAll(async () => {
+    served = await listen(createStreamApp().fetch);
+  });
+  afterAll(() => close(served?.server));
+
+  for (const name of STREAM_ROUTES) {
+    it(`keeps the Content-Type the server gives the route uncached (${name}), on the miss and the hit`, async () => {
+      const uncached = await fetch(`${served!.base}/u/${name}`);
+      const body = await uncached.text();
+      expect(uncached.headers.get('content-type')).toBe(
+        name === 'typed' ? 'text/csv' : 'text/plain; charset=UTF-8',
+      );
+      for (const _ of [1, 2]) {
+        const cached = await fetch(`${served!.base}/c/${name}`);
+        expect(await cached.text()).toBe(body);
+        expect(cached.headers.get('content-type')).toBe(uncached.headers.get('content-type'));
+      }
+    });
+  }
+});
+
+describe('over HTTP with @hono/node-server, with and without the cache', () => {
+  let cached: { server: ServerType; base: string } | undefined;
+  let uncached: { server: ServerType; base: string } | undefined;
+
+  beforeAll(async () => {
+    cached = await listen(createFixture().fetch);
+    uncached = await listen(createFixture({ cacheless: true }).fetch);
+  });
+  afterAll(async () => {
+    await close(cached?.server);
+    await close(uncached?.server);
+  });
+
+  fidelitySuite(
+    'Node (@hono/node-server, real fetch)',
+    () => httpFetch(() => cached!.base),
+    () => httpFetch(() => uncached!.base),
+  );
 });

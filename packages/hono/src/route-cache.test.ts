@@ -4,7 +4,9 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { describe, expect, it } from 'vitest';
 import { behaviourSuite } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { createFixture } from '../test/fixtures/app';
+import { createStreamApp, STREAM_ROUTES } from '../test/fixtures/stream-routes';
 import { routeCache } from './index';
 
 const fixture = createFixture();
@@ -321,3 +323,28 @@ describe('background refresh', () => {
     expect(await (await app.request('/r', undefined, undefined, ctx)).text()).toBe('run 2');
   });
 });
+
+describe('a streamed body', () => {
+  for (const name of STREAM_ROUTES) {
+    it(`keeps the Content-Type the route sends uncached (${name}), on the miss and the hit`, async () => {
+      const app = createStreamApp();
+      const uncached = await app.request(`/u/${name}`);
+      const body = await uncached.text();
+      for (const _ of [1, 2]) {
+        const cached = await app.request(`/c/${name}`);
+        expect(await cached.text()).toBe(body);
+        expect(cached.headers.get('content-type')).toBe(uncached.headers.get('content-type'));
+      }
+    });
+  }
+});
+
+{
+  const cached = createFixture();
+  const uncached = createFixture({ cacheless: true });
+  fidelitySuite(
+    'Node (app.request)',
+    () => (request) => Promise.resolve(cached.fetch(request)),
+    () => (request) => Promise.resolve(uncached.fetch(request)),
+  );
+}

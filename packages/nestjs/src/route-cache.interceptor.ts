@@ -20,10 +20,10 @@ import type {
   RouteCache,
 } from '@routecache/core';
 import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
-import { from, lastValueFrom, type Observable, of } from 'rxjs';
+import { lastValueFrom, Observable } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
-import { BufferedBody, sendBufferedBodies } from './utils/buffered-body.util';
+import { BufferedBody, onReply, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
 import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
 import {
@@ -33,14 +33,16 @@ import {
   writeHeaders,
   writeStatus,
 } from './utils/platform-response.util';
+import { captureReply, isPlainResult, type ReplyCapture, sameHeaders } from './utils/reply-capture.util';
 import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
 import type { Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
 
 /** State of one request shared by its origin runs and the answer. */
-interface Exchange {
+interface Exchange extends ReplyCapture {
   readonly req: PlatformRequest;
   readonly res: PlatformResponse;
+  readonly handler: Function;
   readonly route: RouteMetadata;
   readonly request: CacheRequest;
   readonly policy: Policy;
@@ -73,6 +75,10 @@ export class RouteCacheInterceptor implements NestInterceptor {
   /** Each route policy keyed and varied on the request header Nest picks versions by. */
   private readonly versioned = new WeakMap<Policy, Policy>();
   private warnedCustomVersioning = false;
+  /** Handlers whose result the app's outer interceptors change: never refreshed detached from a request. */
+  private readonly transformed = new WeakSet<Function>();
+  /** Handlers whose result has reached Nest's reply as they returned it, with no header added. */
+  private readonly untouched = new WeakSet<Function>();
 
   constructor(
     @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
@@ -89,10 +95,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
     if (!policy || !this.isRequestCacheable(context)) return next.handle();
     // Once per adapter (the adapter may be set after this is built): it then sends the answer's
     // `BufferedBody` in one write instead of as a stream.
-    sendBufferedBodies(this.adapterHost.httpAdapter);
-    const result = this.respond(context, next, policy);
-    // A hit the engine answers synchronously is emitted at once (no promise to wait for).
-    return result instanceof Promise ? from(result) : of(result);
+    const hooked = sendBufferedBodies(this.adapterHost.httpAdapter);
+    return this.respond(context, next, policy, hooked);
   }
 
   /**
@@ -189,25 +193,76 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return this.adapterHost.httpAdapter?.getType() ?? 'express';
   }
 
-  private respond(context: ExecutionContext, next: CallHandler, policy: Policy): unknown {
+  /**
+   * Answers through the engine. Nest runs the app's global interceptors in the order their
+   * modules were scanned, the root module's first, so an `APP_INTERCEPTOR` of the app is
+   * outside this one and maps what it emits. A miss therefore emits the handler's value and
+   * stores what Nest's `reply()` then gets from those interceptors, serialized by the platform;
+   * every answer (a hit, a waiter, the miss) is sent at that reply, whatever they made of the
+   * value emitted, so an outer envelope is in the entry once and never wraps it again.
+   */
+  private respond(
+    context: ExecutionContext,
+    next: CallHandler,
+    policy: Policy,
+    hooked: boolean,
+  ): Observable<unknown> {
+    const handler = context.getHandler();
     const exchange: Exchange = {
       req: context.getArgByIndex<PlatformRequest>(0),
       res: context.getArgByIndex<PlatformResponse>(1),
-      route: readRouteMetadata(context.getClass(), context.getHandler()),
+      handler,
+      route: readRouteMetadata(context.getClass(), handler),
       request: this.toCacheRequest(context),
       policy,
+      hooked,
     };
-    // The engine says whether a run is a background refresh (`ctx.background`).
-    const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
-    // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
-    // the same request. Handlers that set status or headers through `@Res({ passthrough })`
-    // cannot be run detached from their response: the next request refreshes in the foreground.
-    const answer = this.cache.handle(exchange.request, policy, origin, {
-      refresh: exchange.route.usesResponse ? undefined : origin,
+    return new Observable<unknown>((subscriber) => {
+      exchange.emit = (value) => {
+        exchange.emitted = true;
+        subscriber.next(value);
+        subscriber.complete();
+      };
+      // The engine says whether a run is a background refresh (`ctx.background`).
+      const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
+      // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
+      // the same request. Handlers that set status or headers through `@Res({ passthrough })`,
+      // and routes whose result outer interceptors change, cannot be run detached from their
+      // response: the next request refreshes in the foreground.
+      const detachable = !exchange.route.usesResponse && !this.transformed.has(handler);
+      const settle = (answer: CacheAnswer): void => {
+        if (exchange.abandoned) return;
+        if (exchange.deliver) {
+          exchange.deliver(answer);
+          return;
+        }
+        const body = this.send(exchange, answer);
+        // Nest's reply sends this, not what outer interceptors made of it (exception filters'
+        // replies aside). A body streamed through is the handler's own, which Nest streams.
+        if (exchange.hooked && !answer.sent && !exchange.route.redirect) {
+          onReply(exchange.res, (value, statusCode, reply) =>
+            statusCode === undefined ? reply(body) : reply(value, statusCode),
+          );
+        }
+        exchange.emit!(body);
+      };
+      const fail = (error: unknown): void => {
+        if (!exchange.abandoned && !exchange.emitted) subscriber.error(error);
+      };
+      try {
+        const answer = this.cache.handle(exchange.request, policy, origin, {
+          refresh: detachable ? origin : undefined,
+        });
+        // A hit the engine answers synchronously is emitted at once (no promise to wait for).
+        if (answer instanceof Promise) answer.then(settle, fail);
+        else settle(answer);
+      } catch (error) {
+        fail(error);
+      }
+      return () => {
+        if (!exchange.emitted) exchange.gone = true;
+      };
     });
-    return answer instanceof Promise
-      ? answer.then((answer) => this.send(exchange, answer))
-      : this.send(exchange, answer);
   }
 
   /** Writes the answer's status and headers on the response; returns the value Nest sends. */
@@ -246,16 +301,27 @@ export class RouteCacheInterceptor implements NestInterceptor {
     try {
       value = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers);
+      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers, res);
       if (negative) return negative;
       // The exception filters send the error; the engine decides its caching headers.
       const status = error instanceof HttpException ? error.getStatus() : 500;
       if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res)));
       throw error;
     }
+    if (!background && exchange.hooked && isPlainResult(value, route)) {
+      const before = readHeaders(res);
+      const replied = await captureReply(res, exchange, value, {
+        answer: (answer) => this.send(exchange, answer),
+        failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res))),
+        untouched: this.untouched.has(exchange.handler) && !this.transformed.has(exchange.handler),
+      });
+      if (replied !== value || !sameHeaders(before, readHeaders(res))) this.transformed.add(exchange.handler);
+      else this.untouched.add(exchange.handler);
+      value = replied;
+    }
     const head = readHead();
     if (!background) exchange.handlerHeaders = head.headers;
-    const result = await readHandlerResult(value, head, route, this.platform(), ctx.maxBodyBytes);
+    const result = await readHandlerResult(value, head, route, res, ctx.maxBodyBytes);
     if (result.buffered) {
       // The request as the handler answered it: a later interceptor may have changed it.
       const served = { method: req.method, url: servedUrl(req) };

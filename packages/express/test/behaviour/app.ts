@@ -9,15 +9,26 @@ import { BEHAVIOUR_ROUTES } from '../../../../test-support/behaviour-cases';
 import { createBehaviourFixture } from '../../../../test-support/behaviour-fixture';
 import { routeCache } from '../../src';
 
-/** Builds the fixture app on `expressFactory` (the Express major under test). */
-export function createBehaviourApp(expressFactory: typeof express): Express {
+/**
+ * Builds the fixture app on `expressFactory` (the Express major under test). `cacheless`: the
+ * same routes with no cache in front of them (`app.use(rc)` and `rc.policy()` pass through),
+ * what a cached route must answer as.
+ */
+export function createBehaviourApp(
+  expressFactory: typeof express,
+  options: { cacheless?: boolean } = {},
+): Express {
   const fixture = createBehaviourFixture();
   const { run } = fixture;
   const app = expressFactory();
-  const rc = routeCache({
+  const cached = routeCache({
     cache: fixture.cache,
     routes: BEHAVIOUR_ROUTES,
   });
+  const passThrough = (_req: Request, _res: Response, next: NextFunction): void => next();
+  const rc = options.cacheless
+    ? Object.assign(passThrough, { policy: () => passThrough, stats: () => cached.stats() })
+    : cached;
   app.use('/stampede', (req, _res, next) => {
     fixture.arrive(req.originalUrl.split('?')[0]!);
     next();

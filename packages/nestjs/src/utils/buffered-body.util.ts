@@ -51,6 +51,27 @@ interface SendingResponse {
 const prepared = new WeakSet<object>();
 
 /**
+ * Sends what Nest hands the adapter for one response: `body` and `statusCode` as Nest gives
+ * them (`statusCode` is set only by exception filters), `reply` the adapter's own send.
+ */
+export type ReplyHook = (
+  body: unknown,
+  statusCode: number | undefined,
+  reply: (body: unknown, statusCode?: number) => unknown,
+) => unknown;
+
+const hooks = new WeakMap<object, ReplyHook>();
+
+/**
+ * Has the next `reply()` Nest makes for `response` (Express's `res`, Fastify's `reply`) go
+ * through `hook`: the value it gets is what the app's interceptors made of the route's
+ * result, after every one of them ran. Needs `sendBufferedBodies()` on the app's adapter.
+ */
+export function onReply(response: object, hook: ReplyHook): void {
+  hooks.set(response, hook);
+}
+
+/**
  * Makes Nest's Express or Fastify adapter send a `BufferedBody` as bytes, with the headers
  * its `StreamableFile` path would set (`Content-Type` when none, `Content-Length`): Express
  * `res.end(bytes)`, Fastify `reply.send(bytes)` (its `onSend` hooks still run); small bodies as
@@ -59,22 +80,31 @@ const prepared = new WeakSet<object>();
  * headers and body in separate writes. Sending the bytes cut the server CPU of an L1 hit of
  * the bench's 2 KB document (`bench/`, Node 24, best of 6 rounds) from about 70 to 36 µs on
  * Fastify and from 74 to 53 µs on Express. Other values and other platforms go to the
- * adapter's own `reply()`. Idempotent per adapter.
+ * adapter's own `reply()`. Also runs the hooks `onReply()` sets. Idempotent per adapter;
+ * false when there is no adapter (yet).
  */
-export function sendBufferedBodies(adapter: ReplyingAdapter | undefined): void {
-  if (!adapter || prepared.has(adapter)) return;
+export function sendBufferedBodies(adapter: ReplyingAdapter | undefined): boolean {
+  if (!adapter) return false;
+  if (prepared.has(adapter)) return true;
   prepared.add(adapter);
   const platform: Platform = adapter.getType();
-  if (platform !== 'express' && platform !== 'fastify') return;
   const reply = adapter.reply.bind(adapter);
-  adapter.reply = (response: unknown, body: unknown, statusCode?: number): unknown => {
-    if (!(body instanceof BufferedBody)) return reply(response, body, statusCode);
+  const send = (response: unknown, body: unknown, statusCode?: number): unknown => {
+    if (!(body instanceof BufferedBody) || (platform !== 'express' && platform !== 'fastify'))
+      return reply(response, body, statusCode);
     const res = response as SendingResponse;
     // Fastify's adapter is also handed raw Node responses (no `status()`): left to it.
     if (typeof res.status !== 'function') return reply(response, body, statusCode);
     if (statusCode !== undefined) res.status(statusCode);
     return platform === 'fastify' ? sendOnFastify(res, body) : sendOnExpress(res, body);
   };
+  adapter.reply = (response: unknown, body: unknown, statusCode?: number): unknown => {
+    const hook = typeof response === 'object' && response !== null ? hooks.get(response) : undefined;
+    if (hook === undefined) return send(response, body, statusCode);
+    hooks.delete(response!);
+    return hook(body, statusCode, (body, statusCode) => send(response, body, statusCode));
+  };
+  return true;
 }
 
 function sendOnExpress(res: SendingResponse, body: BufferedBody): unknown {

@@ -2,8 +2,8 @@ import { HttpException, StreamableFile } from '@nestjs/common';
 import { NEGATIVE_STATUS_CODES, type OriginResponse, type ResponseHeaders } from '@routecache/core';
 import {
   isStreamingValue,
-  type Platform,
   readStreamableFile,
+  type SerializingResponse,
   serializeBody,
   streamableHeaders,
 } from './response-body.util';
@@ -30,7 +30,7 @@ export async function readHandlerResult(
   value: unknown,
   head: ResponseHead,
   route: RouteMetadata,
-  platform: Platform,
+  res: SerializingResponse,
   maxBodyBytes: number,
 ): Promise<HandlerResult> {
   if (route.redirect) {
@@ -59,7 +59,7 @@ export async function readHandlerResult(
       value,
     };
   }
-  const { body, contentType } = serializeBody(value, platform);
+  const { body, contentType } = serializeBody(value, res, head.status);
   const headers =
     contentType && head.headers['content-type'] === undefined
       ? { ...head.headers, 'content-type': contentType }
@@ -76,12 +76,13 @@ export function readNegativeError(
   error: unknown,
   statuses: ReadonlySet<number>,
   headers: ResponseHeaders,
+  res: SerializingResponse,
 ): OriginResponse | undefined {
   if (!(error instanceof HttpException)) return undefined;
   const status = error.getStatus();
   if (!NEGATIVE_STATUS_CODES.includes(status) || !statuses.has(status)) return undefined;
   const response = error.getResponse();
   const body = typeof response === 'object' ? response : { statusCode: status, message: response };
-  const serialized = serializeBody(body, 'express');
+  const serialized = serializeBody(body, res, status);
   return { status, headers: { ...headers, 'content-type': serialized.contentType! }, body: serialized.body };
 }

@@ -1,10 +1,11 @@
 import type { ResponseHeaders } from '@routecache/core';
+import type { SerializingResponse } from './response-body.util';
 
 /**
  * The part of a platform response the interceptor uses: Express's `res` (a Node
  * `ServerResponse`) and Fastify's `reply` both have these.
  */
-export interface PlatformResponse {
+export interface PlatformResponse extends SerializingResponse {
   statusCode: number;
   getHeaders(): Record<string, number | string | string[] | undefined>;
   getHeader(name: string): unknown;
@@ -15,7 +16,6 @@ export interface PlatformResponse {
   /** Fastify reply. */
   header?(name: string, value: string | string[]): unknown;
   code?(code: number): unknown;
-  raw?: unknown;
 }
 
 /** Framing headers the platform sets for the body it sends; never stored nor replayed. */

@@ -25,22 +25,60 @@ export function isStreamingValue(value: unknown): boolean {
   return typeof candidate[Symbol.asyncIterator] === 'function' && typeof candidate.then !== 'function';
 }
 
+/** The part of Express's `res` and Fastify's `reply` that serializes a body the platform's way. */
+export interface SerializingResponse {
+  /** Express: the app, whose `json replacer`, `json spaces` and `json escape` settings `res.json()` applies. */
+  app?: { get(setting: string): unknown };
+  /** Fastify: the route's serializer (its response schema, a `reply.serializer()`, the app's default). */
+  serialize?(payload: unknown): string;
+  /** Fastify: the Node response, whose status picks the response schema. */
+  raw?: { statusCode: number };
+}
+
 /**
- * Serializes a plain handler result exactly as Nest's adapter does: Express `res.json()` for
- * objects (Buffers included) and `res.send(String(v))` (HTML type) for other values; Fastify
- * sends strings as `text/plain`, Buffers as they are, everything else as JSON.
+ * Serializes a plain handler result exactly as Nest's adapter has the platform send it, with
+ * the platform's own serializer: Express `res.json()` for objects (its `json replacer`,
+ * `json spaces` and `json escape` settings) and `res.send(String(v))` (HTML type) for other
+ * values, nothing for `null`/`undefined`; Fastify sends strings as `text/plain`, Buffers as they
+ * are, `undefined` as nothing and everything else through `reply.serialize()` (the route's
+ * response schema for `status`, a custom serializer, or JSON), `null` included.
  */
-export function serializeBody(value: unknown, platform: Platform): SerializedBody {
-  if (value === undefined || value === null) return { body: new Uint8Array(0), contentType: undefined };
-  if (platform === 'fastify') {
+export function serializeBody(value: unknown, res: SerializingResponse, status: number): SerializedBody {
+  if (value === undefined) return { body: new Uint8Array(0), contentType: undefined };
+  if (typeof res.serialize === 'function') {
     if (typeof value === 'string')
       return { body: encoder.encode(value), contentType: 'text/plain; charset=utf-8' };
     if (value instanceof Uint8Array) return { body: value, contentType: 'application/octet-stream' };
-    return { body: encoder.encode(JSON.stringify(value)), contentType: JSON_TYPE };
+    return { body: encoder.encode(serializeOnFastify(value, res, status)), contentType: JSON_TYPE };
   }
+  if (value === null) return { body: new Uint8Array(0), contentType: undefined };
   if (typeof value === 'object')
-    return { body: encoder.encode(JSON.stringify(value)), contentType: JSON_TYPE };
+    return { body: encoder.encode(expressJson(value, res)), contentType: JSON_TYPE };
   return { body: encoder.encode(String(value)), contentType: 'text/html; charset=utf-8' };
+}
+
+/** `reply.serialize()` under `status` (which selects the response schema), the reply's status kept. */
+function serializeOnFastify(value: unknown, reply: SerializingResponse, status: number): string {
+  const raw = reply.raw;
+  const previous = raw?.statusCode;
+  if (raw) raw.statusCode = status;
+  try {
+    return reply.serialize!(value);
+  } finally {
+    if (raw) raw.statusCode = previous!;
+  }
+}
+
+/** What Express's `res.json()` sends for `value` (its `stringify()`, under the app's settings). */
+function expressJson(value: unknown, res: SerializingResponse): string {
+  const replacer = res.app?.get('json replacer') as ((key: string, value: unknown) => unknown) | undefined;
+  const spaces = res.app?.get('json spaces') as string | number | undefined;
+  const json: string | undefined =
+    replacer || spaces ? JSON.stringify(value, replacer, spaces) : JSON.stringify(value);
+  // `res.send(undefined)` sends no body.
+  if (json === undefined) return '';
+  if (!res.app?.get('json escape')) return json;
+  return json.replace(/[<>&]/g, (c) => (c === '<' ? '\\u003c' : c === '>' ? '\\u003e' : '\\u0026'));
 }
 
 /** The headers a `StreamableFile` adds when the handler set none (type, disposition). */

@@ -57,8 +57,15 @@ function header(req: AnyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** The behaviour suite's app module, its handlers counting their runs in `fixture`. */
-export function createBehaviourModule(fixture: BehaviourFixture): Type {
+/**
+ * The behaviour suite's app module, its handlers counting their runs in `fixture`. `cacheless`:
+ * the same routes with no cache in front of them (the module without its interceptor), what a
+ * cached route must answer as.
+ */
+export function createBehaviourModule(
+  fixture: BehaviourFixture,
+  options: { cacheless?: boolean } = {},
+): Type {
   const run = (req: AnyRequest): number => fixture.run(pathOf(req));
   const products = BEHAVIOUR_ROUTES['GET /api/products/:id'];
 
@@ -335,7 +342,9 @@ export function createBehaviourModule(fixture: BehaviourFixture): Type {
   }
 
   @Module({
-    imports: [RouteCacheModule.forRoot({ cache: fixture.cache })],
+    imports: [
+      RouteCacheModule.forRoot({ cache: fixture.cache, ...(options.cacheless && { interceptor: false }) }),
+    ],
     controllers: [
       ProductsController,
       TableController,
