@@ -226,6 +226,7 @@ describe('tieredStore', () => {
       expect(b.stats().l1.hits).toBe(0);
       // nothing is written to L1 meanwhile
       busB.setHealth(true);
+      clock.advance(1); // a read in the millisecond of an invalidation it received is not written back
       await b.get('k');
       expect(b.stats().l1).toMatchObject({ hits: 0 });
       await b.get('k');
@@ -262,6 +263,96 @@ describe('tieredStore', () => {
       const store = tieredStore({ l1: memoryStore(), l2: memoryStore(), bus });
       await settle();
       expect(store.busHealthy).toBe(false);
+    });
+
+    describe('when an L2 read is overtaken by an invalidation', () => {
+      /**
+       * An L2 whose reads, while `holding`, return what the store held when they were issued but
+       * only on `release()`: a Redis GET answered before an invalidation ran, whose reply is still
+       * on its way when the invalidation (or its bus message) is handled.
+       */
+      function slowReads(inner: Store) {
+        const gates: (() => void)[] = [];
+        let holding = true;
+        const store: Store = {
+          ...inner,
+          name: 'slow-reads',
+          async get(key) {
+            const value = await inner.get(key);
+            if (holding) await new Promise<void>((r) => gates.push(r));
+            return value;
+          },
+        };
+        return {
+          store,
+          held: () => gates.length,
+          release() {
+            holding = false;
+            for (const gate of gates.splice(0)) gate();
+          },
+        };
+      }
+
+      async function racing() {
+        const network = createNetwork();
+        const shared = memoryStore({ clock: clock.now });
+        const slow = slowReads(shared);
+        const a = tieredStore({
+          l1: memoryStore({ clock: clock.now }),
+          l2: shared,
+          bus: network.bus(),
+          clock: clock.now,
+        });
+        const busB = network.bus();
+        const b = tieredStore({
+          l1: memoryStore({ clock: clock.now }),
+          l2: slow.store,
+          bus: busB,
+          clock: clock.now,
+        });
+        await settle();
+        await a.set('k', entry('k', { tags: ['t'], value: 1 }));
+        const reading = b.get('k');
+        await settle();
+        expect(slow.held()).toBe(1);
+        clock.advance(1);
+        return { a, b, busB, slow, reading };
+      }
+
+      it('does not keep in L1 what a tag invalidation from another instance removed meanwhile', async () => {
+        const { a, b, slow, reading } = await racing();
+        await a.invalidateTags(['t'], 'delete', clock.now());
+        slow.release();
+        expect((await reading)?.value).toBe(1); // that read raced the invalidation
+        expect(await b.get('k')).toBeUndefined(); // but its answer did not stay in L1
+      });
+
+      it('does not keep in L1 what an overwrite on another instance replaced meanwhile', async () => {
+        const { a, b, slow, reading } = await racing();
+        await a.set('k', entry('k', { tags: ['t'], value: 2 }));
+        slow.release();
+        await reading;
+        expect((await b.get('k'))?.value).toBe(2);
+      });
+
+      it('does not keep in L1 what its own invalidation removed meanwhile', async () => {
+        const { b, slow, reading } = await racing();
+        // The engine's time, taken before the read started; L2 ran the invalidation after the read.
+        await b.invalidateTags(['t'], 'delete', clock.now() - 2);
+        slow.release();
+        await reading;
+        expect(await b.get('k')).toBeUndefined();
+      });
+
+      it('does not keep in L1 what it read before the bus lost messages and recovered', async () => {
+        const { b, busB, slow, reading } = await racing();
+        busB.setHealth(false);
+        busB.setHealth(true);
+        slow.release();
+        await reading;
+        await b.get('k');
+        expect(b.stats().l1.hits).toBe(0);
+      });
     });
 
     it('close() closes the bus and both layers', async () => {
