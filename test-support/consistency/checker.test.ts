@@ -4,7 +4,11 @@ import { checkHistory, type History, type ReadOp, type WriteOp } from './checker
 const bound = { boundMs: () => 1000 };
 
 function read(start: number, version: number, extra: Partial<ReadOp> = {}): ReadOp {
-  const body = JSON.stringify({ key: extra.key ?? 'k1', version, ...(extra.user ? { user: extra.user } : {}) });
+  const body = JSON.stringify({
+    key: extra.key ?? 'k1',
+    version,
+    ...(extra.user ? { user: extra.user } : {}),
+  });
   return {
     route: 'public',
     key: 'k1',
@@ -12,7 +16,10 @@ function read(start: number, version: number, extra: Partial<ReadOp> = {}): Read
     start,
     end: start + 2,
     status: 200,
-    headers: { 'content-length': String(Buffer.byteLength(body)), etag: `W/"v${version}${extra.user ?? ''}"` },
+    headers: {
+      'content-length': String(Buffer.byteLength(body)),
+      etag: `W/"v${version}${extra.user ?? ''}"`,
+    },
     body,
     ...extra,
   };

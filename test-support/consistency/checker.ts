@@ -75,6 +75,8 @@ export interface PhaseReport {
   /** Reads that saw an old version (staleness > 0). */
   readonly stale: number;
   readonly staleness: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** How long the answered reads took, ms. */
+  readonly latency: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly violations: readonly string[];
   readonly leaks: readonly string[];
   readonly serverErrors: readonly string[];
@@ -119,8 +121,8 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
   const resolved = new Map<string, WriteOp[]>();
   for (const write of history.writes) {
     if (!write.ok) continue;
-    let list = resolved.get(write.key);
-    if (!list) resolved.set(write.key, (list = []));
+    const list = resolved.get(write.key) ?? [];
+    if (list.length === 0) resolved.set(write.key, list);
     list.push(write);
   }
   for (const list of resolved.values()) list.sort((a, b) => a.end - b.end);
@@ -134,6 +136,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     writes: number;
     invalidations: number;
     staleness: number[];
+    latency: number[];
     violations: string[];
     leaks: string[];
     serverErrors: string[];
@@ -150,6 +153,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
         writes: 0,
         invalidations: 0,
         staleness: [],
+        latency: [],
         violations: [],
         leaks: [],
         serverErrors: [],
@@ -180,6 +184,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
       a.unanswered++;
       continue;
     }
+    a.latency.push(read.end - read.start);
     if (read.status >= 500) {
       note(a.serverErrors, `${where}: ${read.status}`);
       continue;
@@ -190,7 +195,10 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     }
     const length = read.headers['content-length'];
     if (length !== undefined && Number(length) !== Buffer.byteLength(read.body)) {
-      note(a.mismatches, `${where}: Content-Length ${length} for a ${Buffer.byteLength(read.body)}-byte body`);
+      note(
+        a.mismatches,
+        `${where}: Content-Length ${length} for a ${Buffer.byteLength(read.body)}-byte body`,
+      );
     }
     const etag = read.headers.etag;
     if (etag !== undefined) {
@@ -236,6 +244,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
 
   const report = (phase: string, a: Acc): PhaseReport => {
     const sorted = [...a.staleness].sort((x, y) => x - y);
+    const latency = [...a.latency].sort((x, y) => x - y);
     return {
       phase,
       faults: a.faults,
@@ -246,6 +255,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
       boundMs: options.boundMs(phase),
       stale: sorted.length,
       staleness: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) },
+      latency: { p50: quantile(latency, 0.5), p99: quantile(latency, 0.99), max: quantile(latency, 1) },
       violations: a.violations,
       leaks: a.leaks,
       serverErrors: a.serverErrors,
@@ -260,6 +270,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     writes: 0,
     invalidations: 0,
     staleness: [],
+    latency: [],
     violations: [],
     leaks: [],
     serverErrors: [],
@@ -272,6 +283,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     all.writes += a.writes;
     all.invalidations += a.invalidations;
     all.staleness.push(...a.staleness);
+    all.latency.push(...a.latency);
     for (const key of ['violations', 'leaks', 'serverErrors', 'mismatches'] as const) {
       for (const text of a[key]) note(all[key], text);
     }
