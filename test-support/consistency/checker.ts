@@ -114,6 +114,37 @@ function phaseAt(faults: readonly FaultOp[], at: number): string {
 
 const MAX_EXAMPLES = 20;
 
+/** What the checker gathers per phase. */
+interface Acc {
+  faults: number;
+  reads: number;
+  unanswered: number;
+  writes: number;
+  invalidations: number;
+  staleness: number[];
+  latency: number[];
+  violations: string[];
+  leaks: string[];
+  serverErrors: string[];
+  mismatches: string[];
+}
+
+function emptyAcc(): Acc {
+  return {
+    faults: 0,
+    reads: 0,
+    unanswered: 0,
+    writes: 0,
+    invalidations: 0,
+    staleness: [],
+    latency: [],
+    violations: [],
+    leaks: [],
+    serverErrors: [],
+    mismatches: [],
+  };
+}
+
 /** Judges a history; never throws on odd records (they become mismatches). */
 export function checkHistory(history: History, options: CheckOptions): CheckReport {
   const faults = [...history.faults].sort((a, b) => a.start - b.start);
@@ -129,36 +160,11 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
   /** ETag -> the body first seen with it: one ETag, one body. */
   const bodyByEtag = new Map<string, string>();
 
-  interface Acc {
-    faults: number;
-    reads: number;
-    unanswered: number;
-    writes: number;
-    invalidations: number;
-    staleness: number[];
-    latency: number[];
-    violations: string[];
-    leaks: string[];
-    serverErrors: string[];
-    mismatches: string[];
-  }
   const phases = new Map<string, Acc>();
   const acc = (phase: string): Acc => {
     let a = phases.get(phase);
     if (!a) {
-      a = {
-        faults: 0,
-        reads: 0,
-        unanswered: 0,
-        writes: 0,
-        invalidations: 0,
-        staleness: [],
-        latency: [],
-        violations: [],
-        leaks: [],
-        serverErrors: [],
-        mismatches: [],
-      };
+      a = emptyAcc();
       phases.set(phase, a);
     }
     return a;
@@ -263,19 +269,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     };
   };
   const reports = [...phases].map(([phase, a]) => report(phase, a));
-  const all: Acc = {
-    faults: 0,
-    reads: 0,
-    unanswered: 0,
-    writes: 0,
-    invalidations: 0,
-    staleness: [],
-    latency: [],
-    violations: [],
-    leaks: [],
-    serverErrors: [],
-    mismatches: [],
-  };
+  const all = emptyAcc();
   for (const a of phases.values()) {
     all.faults += a.faults;
     all.reads += a.reads;
