@@ -122,11 +122,14 @@ class App {
   child: ChildProcess | undefined;
   port = 0;
   up = false;
-  constructor(
-    readonly name: string,
-    readonly framework: 'express' | 'hono',
-    readonly env: Record<string, string>,
-  ) {}
+  readonly name: string;
+  readonly framework: 'express' | 'hono';
+  readonly env: Record<string, string>;
+  constructor(name: string, framework: 'express' | 'hono', env: Record<string, string>) {
+    this.name = name;
+    this.framework = framework;
+    this.env = env;
+  }
 
   get pid(): number {
     return this.child?.pid ?? -1;
