@@ -73,7 +73,7 @@ export const consistency = {
       '',
       'Staleness: how long after the first resolved invalidation of a newer version a read that saw the older one started.',
       '"Unanswered": the instance was killed or paused (connection refused, reset or timed out), not a cache failure.',
-      'Read latency max near 5 s: misses that waited for another instance\'s lock holder whose entry never came (its Redis write failed or was refused), for the whole `lock.wait` (5 s).',
+      "Read latency max near 5 s: misses that waited for another instance's lock holder whose entry never came (its Redis write failed or was refused), for the whole `lock.wait` (5 s).",
       ...(examples.length ? ['', 'Found:', ...examples.slice(0, 10).map((e) => `- ${e}`)] : []),
     ];
     return { markdown: lines.join('\n'), data: { durationMs, seed, report } };

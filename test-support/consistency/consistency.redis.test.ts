@@ -3,29 +3,20 @@
  * is the long one): 3 instances (2 Express, 1 Hono; the Hono one reaches Redis through the fault
  * proxy), readers and a writer for ~40 s with a fixed seed, faults injected in turn; the checker
  * must find no read past its bound, no leak, no cache-caused 5xx, no mismatched answer.
- *
- * `CONSISTENCY_MS` (run length) and `CONSISTENCY_FAULTS` (comma-separated fault kinds) change
- * the run when investigating; `npm test` uses the defaults.
  */
 import { describe, expect, it } from 'vitest';
 import { startRedis } from '../redis-harness';
 import { BOUNDS_MS, describeReport } from './bounds';
 import { checkHistory } from './checker';
-import { FAULT_KINDS, type FaultKind, runWorkload } from './workload';
+import { runWorkload, STANDARD_WORKLOAD } from './workload';
 
 describe('invalidation consistency under faults', () => {
   it('serves no version older than its bound after invalidate() resolved, leaks nothing, fails nothing', async () => {
     const redis = await startRedis();
     const { history, durationMs } = await runWorkload({
+      ...STANDARD_WORKLOAD,
       redis,
-      frameworks: ['express', 'express', 'hono'],
-      keys: 8,
-      users: 3,
-      readers: 6,
-      writeEveryMs: 40,
-      durationMs: Number(process.env.CONSISTENCY_MS ?? 40_000),
-      faults: (process.env.CONSISTENCY_FAULTS?.split(',') as FaultKind[] | undefined) ?? [...FAULT_KINDS],
-      gapMs: 1000,
+      durationMs: 40_000,
       seed: 16,
       log: (line) => console.log(line),
     });

@@ -12,22 +12,16 @@
 import { startRedis } from '../redis-servers';
 import { BOUNDS_MS, describeReport } from './bounds';
 import { checkHistory } from './checker';
-import { FAULT_KINDS, runWorkload } from './workload';
+import { runWorkload, STANDARD_WORKLOAD } from './workload';
 
 const durationMs = Number(process.argv[2] ?? 300_000);
 const seed = Number(process.argv[3] ?? 16);
 const redis = await startRedis();
 try {
   const { history, durationMs: ran } = await runWorkload({
+    ...STANDARD_WORKLOAD,
     redis,
-    frameworks: ['express', 'express', 'hono'],
-    keys: 8,
-    users: 3,
-    readers: 6,
-    writeEveryMs: 40,
     durationMs,
-    faults: [...FAULT_KINDS],
-    gapMs: 1000,
     seed,
     log: (line) => process.stderr.write(`${line}\n`),
   });

@@ -53,6 +53,20 @@ export interface WorkloadOptions {
   readonly log?: (line: string) => void;
 }
 
+/**
+ * The workload of the test and the bench scenario: 3 instances (2 Express, 1 Hono behind the
+ * fault proxy), 8 keys, 3 users, 6 readers, a write every 40 ms, every fault kind in turn.
+ */
+export const STANDARD_WORKLOAD = {
+  frameworks: ['express', 'express', 'hono'],
+  keys: 8,
+  users: 3,
+  readers: 6,
+  writeEveryMs: 40,
+  faults: FAULT_KINDS,
+  gapMs: 1000,
+} as const satisfies Partial<WorkloadOptions>;
+
 export interface WorkloadResult {
   readonly history: History;
   readonly durationMs: number;
