@@ -4,9 +4,9 @@
  * run with (bus heartbeat 1 s). Where each comes from in the code:
  *
  * - **Bus healthy**: `invalidate()` resolves after Redis acknowledged the `PUBLISH`, which Redis
- *   does after writing the message to every subscriber's connection; each instance drops the
- *   entries from its L1 as it reads the message (and an L2 answer that raced it is not written
- *   back). So the bound is one delivery: asserted as `DELIVERY_MS`.
+ *   answers only after queuing the message for every subscriber's connection; each instance
+ *   drops the entries from its L1 as it reads the message (and an L2 answer that raced it is not
+ *   written back). So the bound is one delivery: asserted as `DELIVERY_MS`.
  * - **Bus down and detected** (the subscriber connection closes or reconnects: Redis killed, the
  *   pub/sub client killed, the connection reset): L1 is dropped and bypassed from that event on
  *   (`redisBus` `close`/`reconnecting` → `tieredStore` `onHealth(false)`): also one delivery.
