@@ -146,8 +146,8 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
   }
 
   /**
-   * Removes keys from L1 and records when, so that an L2 read that started before and answers
-   * after is not written back (the race guard of `memoryStore`, through `notBefore`).
+   * Removes keys an invalidation expired from L1 and records when, so that an L2 read that
+   * started before and answers after is not written back (L1's race guard, `notBefore`).
    */
   async function forgetKeys(keys: readonly string[], at: number): Promise<void> {
     await onL1(() => l1.delete(keys), 0);
@@ -193,7 +193,10 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
     // been answered before the sender changed L2, and must not be written back to L1 (`get`).
     const at = Math.max(message.at ?? 0, clock());
     if (message.type === 'tags') void onL1(() => l1.invalidateTags(message.tags, 'delete', at), 0);
-    else void forgetKeys(message.keys, at);
+    else if (message.type === 'expire') void forgetKeys(message.keys, at);
+    // An overwrite elsewhere ('delete' after a set): the entry read meanwhile may well be the
+    // new one, so it is not refused; what it replaced was valid, within its own freshness.
+    else void onL1(() => l1.delete(message.keys), 0);
   }
 
   /** Once the bus reports health itself, its reports alone decide (not the subscribe promise). */
@@ -297,8 +300,6 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
         onL1(() => l1.delete(keys), 0),
         onL2('delete', () => l2.delete(keys), 0, { keys }),
       ]);
-      // Once more now that L2 is done: a read of ours answered by L2 before it changed stays out.
-      await forgetKeys(keys, clock());
       await publish({ type: 'delete', keys, at: clock() });
       return settleInvalidation('delete', shared);
     },
