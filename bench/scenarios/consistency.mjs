@@ -54,7 +54,7 @@ export const consistency = {
     const { durationMs, seed, report } = await runChild(seconds * 1000, log);
     const rows = [...report.phases, report.total].map(
       (p) =>
-        `| ${p.phase === 'all' ? '**all**' : p.phase} | ${p.faults} | ${p.reads} | ${p.unanswered} | ${p.writes} | ${p.invalidations} | ${ms(p.boundMs)} | ${p.stale} | ${ms(p.staleness.p50)} / ${ms(p.staleness.p99)} / ${ms(p.staleness.max)} | ${p.violations.length} | ${p.leaks.length} | ${p.serverErrors.length} | ${p.mismatches.length} | ${ms(p.latency.p99)} / ${ms(p.latency.max)} |`,
+        `| ${p.phase === 'all' ? '**all**' : p.phase} | ${p.faults} | ${p.reads} | ${p.unanswered} | ${p.writes} | ${p.invalidations} | ${ms(p.boundMs)} | ${p.stale} | ${ms(p.staleness.p50)} / ${ms(p.staleness.p99)} / ${ms(p.staleness.max)} | ${p.counts.violations} | ${p.counts.leaks} | ${p.counts.serverErrors} | ${p.counts.mismatches} | ${ms(p.latency.p99)} / ${ms(p.latency.max)} |`,
     );
     const examples = [
       ...report.total.violations,

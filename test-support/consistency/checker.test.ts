@@ -104,6 +104,7 @@ describe('checkHistory', () => {
       expect(report.total.mismatches[0]).toMatch(/two different bodies/);
       expect(report.total.mismatches[1]).toMatch(/Content-Length 3/);
       expect(report.total.serverErrors).toHaveLength(1);
+      expect(report.total.counts).toEqual({ violations: 0, leaks: 0, serverErrors: 1, mismatches: 2 });
       expect(report.total.unanswered).toBe(1);
       expect(report.ok).toBe(false);
     });

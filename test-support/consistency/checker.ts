@@ -77,11 +77,15 @@ export interface PhaseReport {
   readonly staleness: { readonly p50: number; readonly p99: number; readonly max: number };
   /** How long the answered reads took, ms. */
   readonly latency: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** The first examples of each finding (at most 20, then '…'); `counts` has how many. */
   readonly violations: readonly string[];
   readonly leaks: readonly string[];
   readonly serverErrors: readonly string[];
   readonly mismatches: readonly string[];
+  readonly counts: Readonly<Record<Finding, number>>;
 }
+
+export type Finding = 'violations' | 'leaks' | 'serverErrors' | 'mismatches';
 
 export interface CheckReport {
   readonly phases: readonly PhaseReport[];
@@ -127,6 +131,7 @@ interface Acc {
   leaks: string[];
   serverErrors: string[];
   mismatches: string[];
+  counts: Record<Finding, number>;
 }
 
 function emptyAcc(): Acc {
@@ -142,6 +147,7 @@ function emptyAcc(): Acc {
     leaks: [],
     serverErrors: [],
     mismatches: [],
+    counts: { violations: 0, leaks: 0, serverErrors: 0, mismatches: 0 },
   };
 }
 
@@ -173,6 +179,10 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     if (list.length < MAX_EXAMPLES) list.push(text);
     else if (list.length === MAX_EXAMPLES) list.push('…');
   };
+  const flag = (a: Acc, finding: Finding, text: string) => {
+    a.counts[finding]++;
+    note(a[finding], text);
+  };
   acc('none');
   for (const fault of faults) acc(fault.kind).faults++;
   for (const write of history.writes) {
@@ -192,17 +202,18 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     }
     a.latency.push(read.end - read.start);
     if (read.status >= 500) {
-      note(a.serverErrors, `${where}: ${read.status}`);
+      flag(a, 'serverErrors', `${where}: ${read.status}`);
       continue;
     }
     if (read.status !== 200) {
-      note(a.mismatches, `${where}: unexpected status ${read.status}`);
+      flag(a, 'mismatches', `${where}: unexpected status ${read.status}`);
       continue;
     }
     const length = read.headers['content-length'];
     if (length !== undefined && Number(length) !== Buffer.byteLength(read.body)) {
-      note(
-        a.mismatches,
+      flag(
+        a,
+        'mismatches',
         `${where}: Content-Length ${length} for a ${Buffer.byteLength(read.body)}-byte body`,
       );
     }
@@ -210,28 +221,28 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     if (etag !== undefined) {
       const seen = bodyByEtag.get(etag);
       if (seen === undefined) bodyByEtag.set(etag, read.body);
-      else if (seen !== read.body) note(a.mismatches, `${where}: ETag ${etag} with two different bodies`);
+      else if (seen !== read.body) flag(a, 'mismatches', `${where}: ETag ${etag} with two different bodies`);
     }
     let parsed: Parsed;
     try {
       parsed = JSON.parse(read.body) as Parsed;
     } catch {
-      note(a.mismatches, `${where}: body is not JSON`);
+      flag(a, 'mismatches', `${where}: body is not JSON`);
       continue;
     }
     if (parsed.key !== read.key) {
-      note(a.mismatches, `${where}: body of key ${String(parsed.key)}`);
+      flag(a, 'mismatches', `${where}: body of key ${String(parsed.key)}`);
       continue;
     }
     if (read.route === 'private' && parsed.user !== read.user) {
-      note(a.leaks, `${where}: got the entry of ${String(parsed.user)}`);
+      flag(a, 'leaks', `${where}: got the entry of ${String(parsed.user)}`);
     }
     if (read.route === 'public' && parsed.user !== undefined) {
-      note(a.leaks, `${where}: a public answer carries user ${String(parsed.user)}`);
+      flag(a, 'leaks', `${where}: a public answer carries user ${String(parsed.user)}`);
     }
     const version = typeof parsed.version === 'number' ? parsed.version : Number.NaN;
     if (!Number.isFinite(version)) {
-      note(a.mismatches, `${where}: no version in the body`);
+      flag(a, 'mismatches', `${where}: no version in the body`);
       continue;
     }
     // The first resolved invalidation of a newer version than the one seen.
@@ -241,8 +252,9 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     a.staleness.push(staleness);
     const bound = options.boundMs(phase);
     if (staleness > bound) {
-      note(
-        a.violations,
+      flag(
+        a,
+        'violations',
         `${where}: saw v${version} ${staleness.toFixed(0)} ms after v${newer.version}'s invalidation resolved on ${newer.instance} (bound ${bound} ms; age ${read.headers.age ?? '-'}, ${read.headers['cache-status'] ?? '-'})`,
       );
     }
@@ -266,6 +278,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
       leaks: a.leaks,
       serverErrors: a.serverErrors,
       mismatches: a.mismatches,
+      counts: { ...a.counts },
     };
   };
   const reports = [...phases].map(([phase, a]) => report(phase, a));
@@ -276,17 +289,15 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     all.unanswered += a.unanswered;
     all.writes += a.writes;
     all.invalidations += a.invalidations;
-    all.staleness.push(...a.staleness);
-    all.latency.push(...a.latency);
+    // Loops, not push(...list): a long run has more reads than a call's argument limit.
+    for (const v of a.staleness) all.staleness.push(v);
+    for (const v of a.latency) all.latency.push(v);
     for (const key of ['violations', 'leaks', 'serverErrors', 'mismatches'] as const) {
       for (const text of a[key]) note(all[key], text);
+      all.counts[key] += a.counts[key];
     }
   }
   const total = { ...report('all', all), boundMs: Math.max(...reports.map((r) => r.boundMs)) };
-  const ok =
-    total.violations.length === 0 &&
-    total.leaks.length === 0 &&
-    total.serverErrors.length === 0 &&
-    total.mismatches.length === 0;
+  const ok = Object.values(total.counts).every((count) => count === 0);
   return { phases: reports, total, ok };
 }

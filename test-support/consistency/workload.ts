@@ -26,6 +26,7 @@ export const FAULT_KINDS = [
   'client-pause',
   'pubsub-kill',
   'maxmemory',
+  'maxmemory-evict',
   'instance-stop',
   'kill-mid-write',
   'proxy-delay',
@@ -63,7 +64,7 @@ export const STANDARD_WORKLOAD = {
   users: 3,
   readers: 6,
   writeEveryMs: 40,
-  faults: FAULT_KINDS,
+  faults: FAULT_KINDS.filter((kind) => kind !== 'maxmemory-evict'),
   gapMs: 1000,
 } as const satisfies Partial<WorkloadOptions>;
 
@@ -324,6 +325,19 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           await sleep(2000);
           await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '0']);
           return;
+        case 'maxmemory-evict': {
+          // A cache configured to evict, just below the memory in use: the LRU drops keys on every write.
+          const info = await rawCommand(redis.port, ['INFO', 'memory']);
+          const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 2_000_000);
+          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
+          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', String(used - 16 * 1024)]);
+          await sleep(3000);
+          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '0']);
+          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+          const stats = await rawCommand(redis.port, ['INFO', 'stats']);
+          log(`evicted_keys so far: ${/evicted_keys:(\d+)/.exec(stats)?.[1] ?? '?'}`);
+          return;
+        }
         case 'instance-stop': {
           const app = pick(apps.filter((a) => a.up));
           app.child?.kill('SIGSTOP');
