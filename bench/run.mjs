@@ -5,7 +5,7 @@
  *   pnpm bench                      throughput of every subject, 3 rounds; writes docs/benchmarks.md
  *   pnpm bench --quick              1 s warm-up + 2 s × 2 rounds, for development (docs untouched)
  *   pnpm bench --only express,hono  subjects whose name contains one of these
- *   pnpm bench --scenario stampede  a scenario (stampede, invalidation, memory, keysize, all)
+ *   pnpm bench --scenario stampede  a scenario (stampede, invalidation, memory, keysize, cdn-purge, consistency, all)
  *   pnpm bench --profile express-l1-hit   CPU profile of one subject under load
  *   pnpm bench --docs               regenerate docs/benchmarks.md from the saved results only
  *

@@ -4,12 +4,13 @@
  */
 
 import { cdnPurge } from '../scenarios/cdn-purge.mjs';
+import { consistency } from '../scenarios/consistency.mjs';
 import { invalidation } from '../scenarios/invalidation.mjs';
 import { keysize } from '../scenarios/keysize.mjs';
 import { memory } from '../scenarios/memory.mjs';
 import { stampede } from '../scenarios/stampede.mjs';
 
-export const SCENARIOS = { stampede, invalidation, memory, keysize, 'cdn-purge': cdnPurge };
+export const SCENARIOS = { stampede, invalidation, memory, keysize, 'cdn-purge': cdnPurge, consistency };
 
 export async function runScenarios(names, config, log) {
   const results = [];

@@ -264,6 +264,96 @@ describe('tieredStore', () => {
       expect(store.busHealthy).toBe(false);
     });
 
+    describe('when an L2 read is overtaken by an invalidation', () => {
+      /**
+       * An L2 whose reads, while `holding`, return what the store held when they were issued but
+       * only on `release()`: a Redis GET answered before an invalidation ran, whose reply is still
+       * on its way when the invalidation (or its bus message) is handled.
+       */
+      function slowReads(inner: Store) {
+        const gates: (() => void)[] = [];
+        let holding = true;
+        const store: Store = {
+          ...inner,
+          name: 'slow-reads',
+          async get(key) {
+            const value = await inner.get(key);
+            if (holding) await new Promise<void>((r) => gates.push(r));
+            return value;
+          },
+        };
+        return {
+          store,
+          held: () => gates.length,
+          release() {
+            holding = false;
+            for (const gate of gates.splice(0)) gate();
+          },
+        };
+      }
+
+      async function racing() {
+        const network = createNetwork();
+        const shared = memoryStore({ clock: clock.now });
+        const slow = slowReads(shared);
+        const a = tieredStore({
+          l1: memoryStore({ clock: clock.now }),
+          l2: shared,
+          bus: network.bus(),
+          clock: clock.now,
+        });
+        const busB = network.bus();
+        const b = tieredStore({
+          l1: memoryStore({ clock: clock.now }),
+          l2: slow.store,
+          bus: busB,
+          clock: clock.now,
+        });
+        await settle();
+        await a.set('k', entry('k', { tags: ['t'], value: 1 }));
+        const reading = b.get('k');
+        await settle();
+        expect(slow.held()).toBe(1);
+        clock.advance(1);
+        return { a, b, busB, slow, reading };
+      }
+
+      it('does not keep in L1 what a tag invalidation from another instance removed meanwhile', async () => {
+        const { a, b, slow, reading } = await racing();
+        await a.invalidateTags(['t'], 'delete', clock.now());
+        slow.release();
+        expect((await reading)?.value).toBe(1); // that read raced the invalidation
+        expect(await b.get('k')).toBeUndefined(); // but its answer did not stay in L1
+      });
+
+      it('does not keep in L1 what a key invalidation on another instance expired meanwhile', async () => {
+        const { a, b, slow, reading } = await racing();
+        await a.expireKeys(['k'], clock.now());
+        slow.release();
+        await reading;
+        expect((await b.get('k'))?.freshUntil ?? 0).toBeLessThanOrEqual(clock.now());
+      });
+
+      it('does not keep in L1 what its own invalidation removed meanwhile', async () => {
+        const { b, slow, reading } = await racing();
+        // The engine's time, taken before the read started; L2 ran the invalidation after the read.
+        await b.invalidateTags(['t'], 'delete', clock.now() - 2);
+        slow.release();
+        await reading;
+        expect(await b.get('k')).toBeUndefined();
+      });
+
+      it('does not keep in L1 what it read before the bus lost messages and recovered', async () => {
+        const { b, busB, slow, reading } = await racing();
+        busB.setHealth(false);
+        busB.setHealth(true);
+        slow.release();
+        await reading;
+        await b.get('k');
+        expect(b.stats().l1.hits).toBe(0);
+      });
+    });
+
     it('close() closes the bus and both layers', async () => {
       const l1 = memoryStore();
       const l2 = memoryStore();

@@ -146,6 +146,15 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
   }
 
   /**
+   * Removes keys an invalidation expired from L1 and records when, so that an L2 read that
+   * started before and answers after is not written back (L1's race guard, `notBefore`).
+   */
+  async function forgetKeys(keys: readonly string[], at: number): Promise<void> {
+    await onL1(() => l1.delete(keys), 0);
+    if (l1.expireKeys) await onL1(() => l1.expireKeys!(keys, at), 0);
+  }
+
+  /**
    * The entry as L1 keeps it: its life capped at `l1Ttl` from now. The real `expiresAt` rides
    * along under a symbol (kept by in-process stores) and is restored on read.
    */
@@ -180,18 +189,27 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
 
   function onMessage(message: BusMessage): void {
     if (!healthy) return; // L1 is bypassed anyway
-    const at = message.at ?? clock();
+    // Recorded at receipt, never earlier: an L2 read that started before this moment may have
+    // been answered before the sender changed L2, and must not be written back to L1 (`get`).
+    const at = Math.max(message.at ?? 0, clock());
     if (message.type === 'tags') void onL1(() => l1.invalidateTags(message.tags, 'delete', at), 0);
+    else if (message.type === 'expire') void forgetKeys(message.keys, at);
+    // An overwrite elsewhere ('delete' after a set): the entry read meanwhile may well be the
+    // new one, so it is not refused; what it replaced was valid, within its own freshness.
     else void onL1(() => l1.delete(message.keys), 0);
   }
 
   /** Once the bus reports health itself, its reports alone decide (not the subscribe promise). */
   let healthReported = false;
 
+  /** Bumped on every health report: an L2 read from before a loss is not written back to L1. */
+  let healthEpoch = 0;
+
   function onHealth(isHealthy: boolean): void {
     if (closed) return;
     healthReported = true;
     healthy = isHealthy;
+    healthEpoch++;
     observer?.busHealth(isHealthy);
     // Messages may have been missed (losing) or L1 written before the loss was noticed (back).
     dropL1();
@@ -246,6 +264,8 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
         }
         l1Stats.misses++;
       }
+      const readAt = clock();
+      const readEpoch = healthEpoch;
       const shared = await onL2('get', () => l2.get(key), undefined, { key });
       if (!shared.value) {
         l2Stats.misses++;
@@ -253,10 +273,14 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
       }
       l2Stats.hits++;
       fromL2.add(shared.value);
-      if (healthy) {
+      // Not written back when an invalidation of the key or its tags reached L1 while L2 was
+      // answering (L1's race guard, `notBefore`), nor across a bus loss (messages were missed):
+      // the answer may be older than what L2 holds now, and L1 would keep it up to `l1Ttl`.
+      if (healthy && healthEpoch === readEpoch) {
         // L1 keeps its own object, so a later L1 hit is not taken for this L2 one (`layerOf`).
         const local = forL1(shared.value);
-        await onL1(() => l1.set(key, local === shared.value ? { ...local } : local), false);
+        const copy = local === shared.value ? { ...local } : local;
+        await onL1(() => l1.set(key, copy, { notBefore: readAt }), false);
       }
       return shared.value;
     },
@@ -285,6 +309,9 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
         onL1(() => l1.invalidateTags(tags, mode, now), 0),
         onL2('invalidateTags', () => l2.invalidateTags(tags, mode, now), 0, { tags }),
       ]);
+      // Once more now that L2 is done: a read of ours answered by L2 before it changed stays out.
+      const after = clock();
+      if (after > now) await onL1(() => l1.invalidateTags(tags, mode, after), 0);
       await publish({ type: 'tags', tags, mode, at: now });
       return settleInvalidation('invalidateTags', shared);
     },
@@ -296,6 +323,9 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
         onL1(() => expireIn(l1), 0),
         onL2('expireKeys', () => expireIn(l2), 0, { keys }),
       ]);
+      // Once more now that L2 is done: a read of ours answered by L2 before it changed stays out.
+      const after = clock();
+      if (after > now) await onL1(() => (l1.expireKeys ? l1.expireKeys(keys, after) : l1.delete(keys)), 0);
       await publish({ type: 'expire', keys, at: now });
       return settleInvalidation('expireKeys', shared);
     },

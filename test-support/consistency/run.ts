@@ -1,0 +1,33 @@
+/**
+ * The consistency workload as a command (the long run, for `pnpm bench --scenario consistency`):
+ *
+ * ```sh
+ * node --import ./test-support/source-hooks.ts --conditions=source test-support/consistency/run.ts 300000 16
+ * ```
+ *
+ * Arguments: run length in ms (default 300 000), seed (default 16). Starts its own redis-server
+ * on loopback (stopped by PID at the end), runs every fault kind in turn, prints progress on
+ * stderr and the checker's report as one JSON line on stdout.
+ */
+import { startRedis } from '../redis-servers';
+import { BOUNDS_MS, describeReport } from './bounds';
+import { checkHistory } from './checker';
+import { runWorkload, STANDARD_WORKLOAD } from './workload';
+
+const durationMs = Number(process.argv[2] ?? 300_000);
+const seed = Number(process.argv[3] ?? 16);
+const redis = await startRedis();
+try {
+  const { history, durationMs: ran } = await runWorkload({
+    ...STANDARD_WORKLOAD,
+    redis,
+    durationMs,
+    seed,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const report = checkHistory(history, { boundMs: (phase) => BOUNDS_MS[phase] ?? BOUNDS_MS.none! });
+  process.stderr.write(`${describeReport(report, ran)}\n`);
+  process.stdout.write(`${JSON.stringify({ durationMs: ran, seed, report })}\n`);
+} finally {
+  await redis.stop();
+}
