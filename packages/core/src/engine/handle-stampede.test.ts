@@ -195,6 +195,35 @@ describe('handle: stampede protection', () => {
       expect(cache.stats()).toMatchObject({ coalesced: 1, misses: 0 });
     });
 
+    it('takes the lock over at once when the holder releases it without an entry', async () => {
+      vi.useFakeTimers();
+      const base = memoryStore({ clock: clock.now });
+      let holder: 'other' | 'free' | 'us' = 'other';
+      const taken: string[] = [];
+      const lock: StoreLock = {
+        async acquire(key) {
+          if (holder !== 'free') return undefined;
+          holder = 'us';
+          taken.push(key);
+          return async () => {
+            holder = 'free';
+          };
+        },
+      };
+      const store = Object.assign(Object.create(base) as Store, base, { lock });
+      const cache = createCache({ store, clock: clock.now, lock: { wait: 5 } });
+      const origin = fakeOrigin();
+      const answer = cache.handle(makeRequest('/p'), policy, origin);
+      await vi.advanceTimersByTimeAsync(120);
+      expect(origin.calls).toHaveLength(0);
+      holder = 'free'; // the other instance's answer was uncacheable: it released the lock
+      await vi.advanceTimersByTimeAsync(60);
+      expect(bodyText(await answer)).toBe('body 1');
+      expect(origin.calls).toHaveLength(1);
+      expect(taken).toHaveLength(1);
+      expect(holder).toBe('free'); // and released it after its own run
+    });
+
     it('runs the origin itself once the wait is over', async () => {
       vi.useFakeTimers();
       const { store } = lockedStore(true);

@@ -184,13 +184,14 @@ export function createHandler(
       if (options.lock && store.store.lock) {
         const lock = await store.acquireLock(scope.key, options.lock.leaseMs, scope.route);
         if (lock.state === 'held') {
-          // Behaviour 6 across instances: wait (bounded) for the holder's entry.
-          const entry = await waitForLockHolder(context, scope, options.lock.waitMs);
-          if (entry) {
-            flight.settle({ entry });
+          // Behaviour 6 across instances: wait (bounded) for the holder's entry, or its lock.
+          const waited = await waitForLockHolder(context, scope, options.lock.waitMs, options.lock.leaseMs);
+          if (waited && 'entry' in waited) {
+            flight.settle({ entry: waited.entry });
             stats.count('coalesced', scope.route);
-            return answerFromEntry(context, scope, entry, { fwd: 'miss', collapsed: true });
+            return answerFromEntry(context, scope, waited.entry, { fwd: 'miss', collapsed: true });
           }
+          if (waited) release = waited.release;
         } else if (lock.state === 'acquired') release = lock.release;
       }
       try {
