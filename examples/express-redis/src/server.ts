@@ -24,6 +24,17 @@ const { app, cache } = createApp({
   channel: env.CACHE_CHANNEL,
 });
 
+// Listen once Redis answers (bounded): without an offline queue, requests that arrive while the
+// client is still connecting would all be misses that store nothing.
+await new Promise<void>((resolve) => {
+  if (redis.status === 'ready') return resolve();
+  const timer = setTimeout(resolve, 5000);
+  redis.once('ready', () => {
+    clearTimeout(timer);
+    resolve();
+  });
+});
+
 const server = app.listen(Number(env.PORT ?? 3000), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`instance ${instance} listening on http://127.0.0.1:${port}\n`);
