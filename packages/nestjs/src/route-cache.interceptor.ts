@@ -12,6 +12,7 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type {
   CacheAnswer,
   CacheRequest,
+  HandleOptions,
   Origin,
   OriginContext,
   OriginResponse,
@@ -20,10 +21,10 @@ import type {
   RouteCache,
 } from '@routecache/core';
 import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
-import { lastValueFrom, Observable } from 'rxjs';
+import { lastValueFrom, Observable, of, type Subscriber, throwError } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
-import { BufferedBody, onReply, sendBufferedBodies } from './utils/buffered-body.util';
+import { BufferedBody, replyWith, sendBufferedBodies } from './utils/buffered-body.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
 import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
 import {
@@ -37,6 +38,9 @@ import { captureReply, isPlainResult, type ReplyCapture, sameHeaders } from './u
 import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
 import type { Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
+
+/** `handle()` options of a route that is refreshed in the foreground only. */
+const NO_REFRESH: HandleOptions = {};
 
 /** State of one request shared by its origin runs and the answer. */
 interface Exchange extends ReplyCapture {
@@ -79,6 +83,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   private readonly transformed = new WeakSet<Function>();
   /** Handlers whose result has reached Nest's reply as they returned it, with no header added. */
   private readonly untouched = new WeakSet<Function>();
+  /** Stats labels of GET routes by path (`routeLabel()`). */
+  private readonly labels = new Map<string, string>();
 
   constructor(
     @Inject(ROUTE_CACHE) protected readonly cache: RouteCache,
@@ -161,20 +167,33 @@ export class RouteCacheInterceptor implements NestInterceptor {
       const value = headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     };
-    return {
+    const request: CacheRequest = {
       method: req.method,
       host: platformHost(req, get),
-      // The URL Nest routed (after a rewrite by middleware before it), and the client's when it differs.
+      // The URL Nest routed (after a rewrite by middleware before it).
       url,
-      ...(req.originalUrl === undefined || req.originalUrl === url ? {} : { requestedUrl: req.originalUrl }),
       // Express `req.protocol` / Fastify `request.protocol`: proxy headers only when trusted.
       scheme: req.protocol,
       headers: get,
       headerRecord: headers,
       params: req.params ?? {},
       hasBody: hasRequestBody(get),
-      route: routePath ? routeLabel(req.method, routePath) : undefined,
+      route: routePath ? this.routeLabel(req.method, routePath) : undefined,
     };
+    // The client's URL, when a rewrite before Nest routed another.
+    if (req.originalUrl !== undefined && req.originalUrl !== url) request.requestedUrl = req.originalUrl;
+    return request;
+  }
+
+  /** `routeLabel()`, kept per route path for GET and HEAD (one label each): no string built per hit. */
+  private routeLabel(method: string, path: string): string {
+    if (method !== 'GET' && method !== 'HEAD') return routeLabel(method, path);
+    let label = this.labels.get(path);
+    if (label === undefined) {
+      label = routeLabel(method, path);
+      this.labels.set(path, label);
+    }
+    return label;
   }
 
   /**
@@ -217,52 +236,72 @@ export class RouteCacheInterceptor implements NestInterceptor {
       policy,
       hooked,
     };
-    return new Observable<unknown>((subscriber) => {
-      exchange.emit = (value) => {
-        exchange.emitted = true;
-        subscriber.next(value);
+    // The engine says whether a run is a background refresh (`ctx.background`).
+    const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
+    // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
+    // the same request. Handlers that set status or headers through `@Res({ passthrough })`,
+    // and routes whose result outer interceptors change, cannot be run detached from their
+    // response: the next request refreshes in the foreground.
+    const detachable = !exchange.route.usesResponse && !this.transformed.has(handler);
+    let answer: CacheAnswer | Promise<CacheAnswer>;
+    try {
+      answer = this.cache.handle(
+        exchange.request,
+        policy,
+        origin,
+        detachable ? { refresh: origin } : NO_REFRESH,
+      );
+    } catch (error) {
+      return throwError(() => error);
+    }
+    // A hit the engine answers synchronously: its value at once, as a prebuilt answer would be
+    // (no observable of our own, no promise, no closure over the subscriber).
+    if (!(answer instanceof Promise)) return of(this.settle(exchange, answer));
+    // Otherwise the origin may emit (a miss's value, for the outer interceptors) or the answer
+    // arrive before Nest subscribes: both wait for the subscriber.
+    let subscriber: Subscriber<unknown> | undefined;
+    let outcome: { value: unknown } | { error: unknown } | undefined;
+    const finish = (result: { value: unknown } | { error: unknown }): void => {
+      if (!subscriber) outcome = result;
+      else if ('error' in result) subscriber.error(result.error);
+      else {
+        subscriber.next(result.value);
         subscriber.complete();
-      };
-      // The engine says whether a run is a background refresh (`ctx.background`).
-      const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
-      // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
-      // the same request. Handlers that set status or headers through `@Res({ passthrough })`,
-      // and routes whose result outer interceptors change, cannot be run detached from their
-      // response: the next request refreshes in the foreground.
-      const detachable = !exchange.route.usesResponse && !this.transformed.has(handler);
-      const settle = (answer: CacheAnswer): void => {
-        if (exchange.abandoned) return;
-        if (exchange.deliver) {
-          exchange.deliver(answer);
-          return;
-        }
-        const body = this.send(exchange, answer);
-        // Nest's reply sends this, not what outer interceptors made of it (exception filters'
-        // replies aside). A body streamed through is the handler's own, which Nest streams.
-        if (exchange.hooked && !answer.sent && !exchange.route.redirect) {
-          onReply(exchange.res, (value, statusCode, reply) =>
-            statusCode === undefined ? reply(body) : reply(value, statusCode),
-          );
-        }
-        exchange.emit!(body);
-      };
-      const fail = (error: unknown): void => {
-        if (!exchange.abandoned && !exchange.emitted) subscriber.error(error);
-      };
-      try {
-        const answer = this.cache.handle(exchange.request, policy, origin, {
-          refresh: detachable ? origin : undefined,
-        });
-        // A hit the engine answers synchronously is emitted at once (no promise to wait for).
-        if (answer instanceof Promise) answer.then(settle, fail);
-        else settle(answer);
-      } catch (error) {
-        fail(error);
       }
+    };
+    exchange.emit = (value) => {
+      exchange.emitted = true;
+      finish({ value });
+    };
+    answer.then(
+      (answer) => {
+        if (exchange.abandoned) return;
+        if (exchange.deliver) exchange.deliver(answer);
+        else exchange.emit!(this.settle(exchange, answer));
+      },
+      (error: unknown) => {
+        if (!exchange.abandoned && !exchange.emitted) finish({ error });
+      },
+    );
+    return new Observable<unknown>((subscribing) => {
+      subscriber = subscribing;
+      if (outcome) finish(outcome);
       return () => {
         if (!exchange.emitted) exchange.gone = true;
       };
     });
+  }
+
+  /**
+   * Writes an answer on the response and returns the value Nest replies with. Nest's reply
+   * sends this, not what outer interceptors made of it (exception filters' replies aside). A
+   * body streamed through is the handler's own, which Nest streams.
+   */
+  private settle(exchange: Exchange, answer: CacheAnswer): unknown {
+    const body = this.send(exchange, answer);
+    if (exchange.hooked && !answer.sent && !exchange.route.redirect)
+      replyWith(exchange.res, body as BufferedBody | undefined);
+    return body;
   }
 
   /** Writes the answer's status and headers on the response; returns the value Nest sends. */
