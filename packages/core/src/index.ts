@@ -17,6 +17,7 @@ export {
 } from './conditional';
 export { MAX_DURATION_SECONDS, parseDuration } from './duration';
 export { createCache } from './engine/create-cache';
+export { isEarlyHitPolicy, isEarlyHitRequest } from './engine/early-hits';
 export type { CdnHealth, HealthOptions, HealthReport, RouteHealth } from './engine/health';
 export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';
 export {

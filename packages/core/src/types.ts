@@ -463,6 +463,44 @@ export interface HandleOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
 }
 
+/** Options of `RouteCache.earlyHits()`. */
+export interface EarlyHitsOptions {
+  /**
+   * Request headers the framework selects a handler by besides the method, host and path (a
+   * version header), lower-case: a request is answered early only from what a request with the
+   * same values was routed to. Default: none.
+   */
+  selectors?: readonly string[];
+  /** Request shapes (method, host, path, selectors) remembered, least recently used dropped. Default: `10000`. */
+  maxRoutes?: number;
+}
+
+/**
+ * One entry, two doors: `handle()`, called where the framework's pipeline reaches the cache,
+ * and this door, called before that pipeline (a Nest middleware or Fastify `onRequest` hook).
+ * The door answers only fresh hits, from the in-process store, of `scope: 'public'` policies
+ * that do not take caching from the response nor identify anyone, for GET/HEAD requests without
+ * a body or `Authorization`; and only for a request shape (method, scheme, host, path, the URL
+ * the client sent, the `selectors`' values) that the pipeline has routed to that policy before,
+ * learned through `learn()`. The key is built as `handle()` builds it, so 304s, `Age`,
+ * `Cache-Status` and stats are the same. Whatever the framework's pipeline would check (guards)
+ * does not run for such answers, exactly as for a CDN in front of the app.
+ */
+export interface EarlyHits {
+  /**
+   * Called by the adapter where `handle()` is (after the framework routed `request`): remembers
+   * that this request shape is routed to `policy`, with `request.route` and `request.params`.
+   * A policy that does not qualify makes the door forget the shape.
+   */
+  learn(request: CacheRequest, policy: Policy): void;
+  /**
+   * The answer to `request` (its `route` and `params` are ignored: the learned ones are used),
+   * or `undefined` when it must go through the framework's pipeline: not a fresh public hit,
+   * at hand, of a shape learned before. Counted in `stats()` like any hit. Never throws.
+   */
+  answer(request: CacheRequest): CacheAnswer | undefined;
+}
+
 /** Logger the cache reports problems to; default silent. */
 export interface Logger {
   debug?(message: string, context?: Record<string, unknown>): void;
@@ -557,6 +595,13 @@ export interface RouteCache {
     origin: Origin,
     options?: HandleOptions,
   ): CacheAnswer | Promise<CacheAnswer>;
+  /**
+   * An early door into this cache, for adapters whose framework runs a pipeline (guards, pipes,
+   * interceptors) before the point where `handle()` is called: it answers public fresh hits
+   * from the same entries, before that pipeline. Opt-in, see `EarlyHits`. Every `createCache()`
+   * cache has it; optional for caches written by hand (wrappers, test doubles).
+   */
+  earlyHits?(options?: EarlyHitsOptions): EarlyHits;
   /** Validates and normalises a policy against this cache's `defaults`. */
   definePolicy(input: PolicyInput): Policy;
   stats(): CacheStats;

@@ -7,12 +7,15 @@ import type {
   CacheOptions,
   CacheStats,
   CdnStats,
+  EarlyHits,
+  EarlyHitsOptions,
   EntryOptions,
   Policy,
   PolicyInput,
   RouteCache,
 } from '../types';
 import type { EngineContext } from './context';
+import { createEarlyHits } from './early-hits';
 import { createDataFlights, getOrSet } from './get-or-set';
 import { createHandler } from './handle';
 import { type CdnHealth, createHealth } from './health';
@@ -20,6 +23,7 @@ import { createHitForMiss } from './hit-for-miss';
 import { instrumentHandle } from './instrumented-handle';
 import { type InvalidationTarget, invalidate } from './invalidation';
 import { resolveCacheOptions } from './options';
+import { createRequestKeying } from './request-keying';
 import { createSafeStore } from './safe-store';
 import { createStatsRecorder } from './stats';
 
@@ -62,7 +66,8 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     });
   }
   const dataFlights = createDataFlights();
-  const handle = createHandler(context);
+  const keying = createRequestKeying(resolved.logger);
+  const handle = createHandler(context, keying);
   // While a metrics sink listens, requests go through the instrumented entry point (origin runs
   // timed and traced); otherwise straight to the engine: no cost when nothing listens.
   const instrumented = instrumentHandle(handle, metrics);
@@ -97,6 +102,9 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     },
     invalidate(target: InvalidationTarget): Promise<{ keys: number; tags: number }> {
       return invalidate(context, target);
+    },
+    earlyHits(doorOptions?: EarlyHitsOptions): EarlyHits {
+      return createEarlyHits(context, keying, doorOptions);
     },
     definePolicy(input: PolicyInput): Policy {
       return definePolicy(input, resolved.defaults);

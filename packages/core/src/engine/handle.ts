@@ -3,10 +3,10 @@ import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Poli
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
-import { createLearnedVary } from './learned-vary';
 import { waitForLockHolder } from './lock-wait';
 import { type OriginResult, runOrigin } from './origin-run';
-import { createScopeMemo, type RequestScope, resolveRequestScope } from './request-scope';
+import { createRequestKeying, type RequestKeying } from './request-keying';
+import { type RequestScope, resolveRequestScope } from './request-scope';
 import { createSingleFlight, type Flight } from './single-flight';
 import { passUnsafe, runOriginDirect, toAnswer } from './unsafe';
 
@@ -38,6 +38,7 @@ const MAX_REFRESH_DUE = 10_000;
  */
 export function createHandler(
   context: EngineContext,
+  keying: RequestKeying = createRequestKeying(context.options.logger),
 ): (
   request: CacheRequest,
   policy: Policy,
@@ -47,8 +48,7 @@ export function createHandler(
   const { stats, store, options } = context;
   const flights = createSingleFlight<FlightOutcome>();
   const refreshDue = new LRUCache<string, true>({ max: MAX_REFRESH_DUE });
-  const memo = createScopeMemo();
-  const learnedVary = createLearnedVary(options.logger);
+  const { memo, learnedVary } = keying;
 
   /**
    * Answers synchronously when nothing has to be awaited (an in-process store's fresh or stale
