@@ -7,6 +7,9 @@ export const ROUTE_CACHE: unique symbol = Symbol('ROUTE_CACHE');
 /** Injection token of the module's `AdapterCache` (the cache, how policies are defined, who closes it). */
 export const ROUTE_CACHE_ADAPTER: unique symbol = Symbol('ROUTE_CACHE_ADAPTER');
 
+/** Injection token of the `earlyHits` extra (a boolean). */
+export const ROUTE_CACHE_EARLY_HITS: unique symbol = Symbol('ROUTE_CACHE_EARLY_HITS');
+
 /** Metadata key `@CachePolicy()` and `@NoCache()` write on a controller class or method. */
 export const CACHE_POLICY_METADATA = 'routecache:policy' as const;
 

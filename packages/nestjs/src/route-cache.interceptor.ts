@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   type NestInterceptor,
+  Optional,
   StreamableFile,
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
@@ -20,13 +21,15 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
+import { methodRole, routeLabel, withVary } from '@routecache/core';
 import { lastValueFrom, Observable, of, type Subscriber, throwError } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
+import { RouteCacheEarlyHits } from './route-cache.early-hits';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { BufferedBody, replyWith, sendBufferedBodies } from './utils/buffered-body.util';
+import { readCacheRequest, servedUrl } from './utils/cache-request.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
-import { hideOriginHeaders, platformHost } from './utils/platform-request.util';
+import { hideOriginHeaders } from './utils/platform-request.util';
 import {
   type PlatformResponse,
   readHeaders,
@@ -35,9 +38,11 @@ import {
   writeStatus,
 } from './utils/platform-response.util';
 import { captureReply, isPlainResult, type ReplyCapture, sameHeaders } from './utils/reply-capture.util';
+import { overriddenRequestHook } from './utils/request-hooks.util';
 import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
 import type { Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
+import { versionSelector } from './utils/versioning.util';
 
 /** `handle()` options of a route that is refreshed in the foreground only. */
 const NO_REFRESH: HandleOptions = {};
@@ -74,6 +79,11 @@ interface Exchange extends ReplyCapture {
 export class RouteCacheInterceptor implements NestInterceptor {
   protected readonly logger: Logger = new Logger('RouteCache');
   private readonly warned = new WeakSet<Function>();
+  /** The early door (`earlyHits`), taught here which policy each request shape is routed to: a property, as below. */
+  @Optional() @Inject(RouteCacheEarlyHits) protected readonly earlyHits?: RouteCacheEarlyHits;
+  /** False for subclasses that override a request hook the door cannot apply: they teach it nothing. */
+  private readonly teachesDoor: boolean =
+    overriddenRequestHook(this.constructor, RouteCacheInterceptor) === undefined;
   /** The app's settings (`enableVersioning()`): injected as a property, so subclasses keep their constructor. */
   @Inject(ApplicationConfig) protected readonly applicationConfig?: ApplicationConfig;
   /** Each route policy keyed and varied on the request header Nest picks versions by. */
@@ -122,13 +132,11 @@ export class RouteCacheInterceptor implements NestInterceptor {
     return keyed;
   }
 
-  /** The request header `enableVersioning()` routes by, if any (VersioningType HEADER = 1, MEDIA_TYPE = 2). */
+  /** The request header `enableVersioning()` routes by, if any. */
   private versionHeader(): string | undefined {
-    const versioning = this.applicationConfig?.getVersioning();
-    if (versioning === undefined) return undefined;
-    if (versioning.type === 1) return versioning.header;
-    if (versioning.type === 2) return 'accept';
-    if (versioning.type === 3 && !this.warnedCustomVersioning) {
+    const selector = versionSelector(this.applicationConfig?.getVersioning());
+    if (selector !== 'custom') return selector?.header;
+    if (!this.warnedCustomVersioning) {
       this.warnedCustomVersioning = true;
       this.logger.warn(
         'Custom versioning: routecache cannot tell which request headers the extractor reads; add them to the vary of every cached versioned route, or each version may be served from one entry.',
@@ -160,29 +168,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
   protected toCacheRequest(context: ExecutionContext): CacheRequest {
     // `getArgByIndex()` rather than `switchToHttp()`, which adds three closures to the context.
     const req = context.getArgByIndex<PlatformRequest>(0);
-    const headers = req.raw?.headers ?? req.headers;
     const routePath = typeof req.route?.path === 'string' ? req.route.path : req.routeOptions?.url;
-    const url = servedUrl(req);
-    const get = (name: string): string | undefined => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const request: CacheRequest = {
-      method: req.method,
-      host: platformHost(req, get),
-      // The URL Nest routed (after a rewrite by middleware before it).
-      url,
-      // Express `req.protocol` / Fastify `request.protocol`: proxy headers only when trusted.
-      scheme: req.protocol,
-      headers: get,
-      headerRecord: headers,
-      params: req.params ?? {},
-      hasBody: hasRequestBody(get),
-      route: routePath ? this.routeLabel(req.method, routePath) : undefined,
-    };
-    // The client's URL, when a rewrite before Nest routed another.
-    if (req.originalUrl !== undefined && req.originalUrl !== url) request.requestedUrl = req.originalUrl;
-    return request;
+    return readCacheRequest(req, routePath ? this.routeLabel(req.method, routePath) : undefined);
   }
 
   /** `routeLabel()`, kept per route path for GET and HEAD (one label each): no string built per hit. */
@@ -236,6 +223,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
       policy,
       hooked,
     };
+    if (this.teachesDoor) this.earlyHits?.door?.learn(exchange.request, policy);
     // The engine says whether a run is a background refresh (`ctx.background`).
     const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
     // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
@@ -389,11 +377,6 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return { status, headers, body: null };
   }
-}
-
-/** The URL Nest routed `req` by: Fastify's `request.url`, Express's mount path plus `req.url`. */
-function servedUrl(req: PlatformRequest): string {
-  return req.raw ? req.url : routedUrl(req.baseUrl, req.url, req.originalUrl);
 }
 
 /**

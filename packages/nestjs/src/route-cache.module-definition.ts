@@ -5,14 +5,34 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { PolicyError } from '@routecache/core';
 import type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
-import { ROUTE_CACHE_OPTIONS } from './route-cache.constants';
+import { ROUTE_CACHE_EARLY_HITS, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
 import { RouteCacheInterceptor } from './route-cache.interceptor';
+import { overriddenRequestHook } from './utils/request-hooks.util';
 
-const DEFAULT_EXTRAS: RouteCacheModuleExtras = { isGlobal: true, interceptor: RouteCacheInterceptor };
+const DEFAULT_EXTRAS: RouteCacheModuleExtras = {
+  isGlobal: true,
+  interceptor: RouteCacheInterceptor,
+  earlyHits: false,
+};
 
 function applyExtras(definition: DynamicModule, extras: RouteCacheModuleExtras): DynamicModule {
-  const providers: Provider[] = [...(definition.providers ?? [])];
+  const earlyHits = extras.earlyHits ?? false;
+  if (typeof earlyHits !== 'boolean')
+    throw new PolicyError('earlyHits', `must be a boolean, got ${typeof earlyHits}`);
+  const hook =
+    earlyHits && extras.interceptor && overriddenRequestHook(extras.interceptor, RouteCacheInterceptor);
+  if (hook) {
+    throw new PolicyError(
+      'earlyHits',
+      `cannot be combined with an interceptor that overrides ${hook}(): the early door answers before any interceptor runs`,
+    );
+  }
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: ROUTE_CACHE_EARLY_HITS, useValue: earlyHits },
+  ];
   if (extras.interceptor) {
     const interceptor = extras.interceptor as unknown as typeof RouteCacheInterceptor;
     providers.push(interceptor);

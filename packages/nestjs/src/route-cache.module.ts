@@ -1,8 +1,16 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { type AdapterCache, adapterCache, type RouteCache } from '@routecache/core';
 import type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
 import { ROUTE_CACHE, ROUTE_CACHE_ADAPTER, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
+import { RouteCacheEarlyHits } from './route-cache.early-hits';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { ConfigurableModuleClass } from './route-cache.module-definition';
 import { RouteCacheService } from './route-cache.service';
@@ -33,13 +41,25 @@ import { RouteCacheService } from './route-cache.service';
     },
     RouteCacheExplorer,
     RouteCacheService,
+    RouteCacheEarlyHits,
   ],
-  // The explorer too: `@UseInterceptors(RouteCacheInterceptor)` resolves the interceptor in the host module.
-  exports: [ROUTE_CACHE, RouteCacheService, RouteCacheExplorer],
+  // The explorer and the door too: `@UseInterceptors(RouteCacheInterceptor)` resolves the interceptor in the host module.
+  exports: [ROUTE_CACHE, RouteCacheService, RouteCacheExplorer, RouteCacheEarlyHits],
 })
-export class RouteCacheModule extends ConfigurableModuleClass implements OnApplicationShutdown {
-  constructor(@Inject(ROUTE_CACHE_ADAPTER) private readonly adapter: AdapterCache) {
+export class RouteCacheModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
+  constructor(
+    @Inject(ROUTE_CACHE_ADAPTER) private readonly adapter: AdapterCache,
+    @Inject(RouteCacheEarlyHits) private readonly earlyHits: RouteCacheEarlyHits,
+  ) {
     super();
+  }
+
+  /**
+   * Nest calls this while it registers middleware, before its router: the early door
+   * (`earlyHits: true`) goes in front of the routes there. Module middleware is not used.
+   */
+  configure(_consumer: MiddlewareConsumer): void {
+    this.earlyHits.open();
   }
 
   /** The module with `options` (all optional: `forRoot()` uses a memory store and the core's defaults). */

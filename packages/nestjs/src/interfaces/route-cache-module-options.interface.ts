@@ -22,4 +22,14 @@ export interface RouteCacheModuleExtras {
    * @default RouteCacheInterceptor
    */
   interceptor?: (abstract new (...args: never[]) => unknown) | false;
+  /**
+   * Answer public fresh hits before Nest's guards, pipes and interceptors (an Express
+   * middleware / a Fastify `onRequest` hook), from the entries the interceptor stores: guards do
+   * not run for such hits, exactly as for a CDN in front of the app. Only `scope: 'public'`
+   * routes, never for requests with `Authorization`; see the README's "Early hits".
+   * Cannot be combined with an `interceptor` subclass that overrides `getPolicy`,
+   * `isRequestCacheable` or `toCacheRequest` (start-up fails with a `PolicyError`).
+   * @default false
+   */
+  earlyHits?: boolean;
 }

@@ -36,7 +36,7 @@ export interface ReplyingAdapter {
 }
 
 /** The parts of Express's `res` and Fastify's `reply` used to send a `BufferedBody`. */
-interface SendingResponse {
+export interface SendingResponse {
   getHeader(name: string): unknown;
   /** Express (a Node `ServerResponse`). */
   setHeader?(name: string, value: string | number): unknown;
@@ -137,23 +137,42 @@ export function sendBufferedBodies(adapter: ReplyingAdapter | undefined): boolea
 }
 
 function sendOnExpress(res: SendingResponse, body: BufferedBody): unknown {
-  const { type, length } = body.getHeaders();
-  if (res.getHeader('content-type') === undefined) res.setHeader!('content-type', type!);
-  // A "Transfer-Encoding" forbids a "Content-Length" (RFC 9112 §6.2).
-  if (res.getHeader('content-length') === undefined && res.getHeader('transfer-encoding') === undefined)
-    res.setHeader!('content-length', length!);
-  // Node sends no body for a HEAD request (nor for a 304). A small body goes as a Latin-1
-  // string (the same bytes), which Node writes in one piece with the head.
-  const text = latin1Text(body.bytes);
-  return text === undefined ? res.end!(body.bytes) : res.end!(text, 'latin1');
+  return sendBytesOnExpress(res, body.bytes, body.options.type);
 }
 
 function sendOnFastify(reply: SendingResponse, body: BufferedBody): unknown {
-  const { type } = body.getHeaders();
-  if (reply.getHeader('content-type') === undefined) reply.header!('content-type', type!);
+  return sendBytesOnFastify(reply, body.bytes, body.options.type);
+}
+
+/** `StreamableFile`'s type for a body whose response has no `Content-Type`. */
+const DEFAULT_TYPE = 'application/octet-stream';
+
+/** Sends `bytes` on Express's `res` (a Node `ServerResponse`), with the headers Nest's `StreamableFile` path sets. */
+export function sendBytesOnExpress(
+  res: SendingResponse,
+  bytes: Uint8Array,
+  type: string = DEFAULT_TYPE,
+): unknown {
+  if (res.getHeader('content-type') === undefined) res.setHeader!('content-type', type);
+  // A "Transfer-Encoding" forbids a "Content-Length" (RFC 9112 §6.2).
+  if (res.getHeader('content-length') === undefined && res.getHeader('transfer-encoding') === undefined)
+    res.setHeader!('content-length', bytes.byteLength);
+  // Node sends no body for a HEAD request (nor for a 304). A small body goes as a Latin-1
+  // string (the same bytes), which Node writes in one piece with the head.
+  const text = latin1Text(bytes);
+  return text === undefined ? res.end!(bytes) : res.end!(text, 'latin1');
+}
+
+/** Sends `bytes` on Fastify's `reply` (its `onSend` hooks run), with the headers Nest's `StreamableFile` path sets. */
+export function sendBytesOnFastify(
+  reply: SendingResponse,
+  bytes: Uint8Array,
+  type: string = DEFAULT_TYPE,
+): unknown {
+  if (reply.getHeader('content-type') === undefined) reply.header!('content-type', type);
   // Fastify sets the Content-Length itself, also for a HEAD request. It measures and sends a
   // string as UTF-8, so only a small ASCII body goes as a string.
-  return reply.send!(asciiText(body.bytes) ?? toBuffer(body.bytes));
+  return reply.send!(asciiText(bytes) ?? toBuffer(bytes));
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
