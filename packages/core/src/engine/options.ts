@@ -5,6 +5,7 @@ import { parseDuration } from '../policy/duration';
 import { definePolicy, TOKEN } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import type { CacheOptions, Logger, PolicyInput, Store, TagHeader, TargetedCacheControl } from '../types';
+import { safeLogger } from '../util/safe-logger';
 
 /** `CacheOptions` after validation and defaults. */
 export interface ResolvedCacheOptions {
@@ -187,5 +188,5 @@ function resolveLogger(logger: Logger | undefined): Logger {
   ) {
     throw new PolicyError('logger', 'must be an object with warn() and error() methods');
   }
-  return logger;
+  return safeLogger(logger);
 }
