@@ -21,7 +21,8 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { methodRole, routeLabel, withVary } from '@routecache/core';
+import { withVary } from '@routecache/core';
+import { methodRole, routeLabel } from '@routecache/core/adapter';
 import { lastValueFrom, Observable, of, type Subscriber, throwError } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheEarlyHits } from './route-cache.early-hits';

@@ -8,7 +8,7 @@ import { type OriginResult, runOrigin } from './origin-run';
 import { createRequestKeying, type RequestKeying } from './request-keying';
 import { type RequestScope, resolveRequestScope } from './request-scope';
 import { createSingleFlight, type Flight } from './single-flight';
-import { passUnsafe, runOriginDirect, toAnswer } from './unsafe';
+import { passUnsafe, runOriginDirect, toAnswer } from './unsafe-methods';
 
 /** How long an in-process waiter waits for the leader when no lock options say otherwise, ms. */
 const DEFAULT_FLIGHT_WAIT_MS = 5000;

@@ -1,8 +1,11 @@
-import { createETag } from '../conditional';
-import { parseRequestUrl } from '../key';
-import { NEGATIVE_STATUS_CODES, normalizeTags, TOKEN } from '../policy';
-import { mergeResponsePolicy } from '../response-policy';
-import { applyPolicyHeaders, getStoreDecision } from '../response-rules';
+import { createETag } from '../http/conditional';
+import { MAX_DELTA_SECONDS, TOKEN } from '../http/grammar';
+import { parseRequestUrl } from '../http/key';
+import { readRequestHeader } from '../http/request-headers';
+import { getStoreDecision } from '../http/store-decision';
+import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy/policy';
+import { applyPolicyHeaders } from '../policy/policy-headers';
+import { mergeResponsePolicy } from '../policy/policy-override';
 import type { CacheEntry, Origin, OriginContext, OriginResponse, Policy, ResponseHeaders } from '../types';
 import type { EngineContext } from './context';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
@@ -131,7 +134,7 @@ export async function runOrigin(
   else {
     const decision = fromResponse
       ? decideResponseSource(tags, response, {
-          authorization: readRequestHeader(scope, 'authorization') !== undefined,
+          authorization: readRequestHeader(scope.request.headers, 'authorization') !== undefined,
           requestTime: startedAt,
           responseTime: clock(),
         })
@@ -233,16 +236,6 @@ function policyTimes(policy: Policy, status: number): EntryTimes {
   };
 }
 
-/** A request header of the scope's request; `undefined` when absent or unreadable. */
-function readRequestHeader(scope: RequestScope, name: string): string | undefined {
-  try {
-    const value = scope.request.headers(name);
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Tags after an override: its own list when it gives one (normalized), none when privatized. */
 function overriddenTags(policy: Policy, routeTags: readonly string[]): readonly string[] {
   if (policy.scope !== 'public') return [];
@@ -264,7 +257,7 @@ function buildEntry(
   // The stored `Age` is the entry's age when stored (RFC 9111 §4.2.3 corrected initial age):
   // answers add the time since (`buildAnswerAge`). A route policy's entries start at 0.
   if (times.initialAge === undefined) delete stored.age;
-  else stored.age = String(Math.min(Math.floor(times.initialAge), 2147483648));
+  else stored.age = String(Math.min(Math.floor(times.initialAge), MAX_DELTA_SECONDS));
   const freshUntil = now + times.ttl * 1000;
   return {
     key: scope.canonical,

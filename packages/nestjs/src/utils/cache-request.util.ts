@@ -1,5 +1,5 @@
 import type { CacheRequest } from '@routecache/core';
-import { hasRequestBody, routedUrl } from '@routecache/core';
+import { hasRequestBody, routedUrl } from '@routecache/core/adapter';
 import { platformHost } from './platform-request.util';
 import type { PlatformRequest } from './request-url.util';
 
