@@ -57,6 +57,7 @@ async function buildModule(variant, redisUrl) {
     case 'origin-cpu':
       return { module: module([], [originController(async () => originCpu())]) };
     case 'l1-hit':
+    case 'early-hit':
     case '304':
     case 'l2-hit': {
       const { RouteCacheModule, CachePolicy } = await importPackage('@routecache/nestjs');
@@ -68,6 +69,7 @@ async function buildModule(variant, redisUrl) {
         options = { store: redisStore({ client, prefix: `routecache-bench:nest-l2:${process.pid}:` }) };
       }
       const controller = originController(originTimer, [CachePolicy({ maxAge: 3600 })]);
+      if (variant === 'early-hit') options = { earlyHits: true };
       return { module: module([RouteCacheModule.forRoot(options)], [controller]), client };
     }
     case 'floor-interceptor': {
