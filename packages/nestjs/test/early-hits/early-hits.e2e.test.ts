@@ -4,7 +4,9 @@ import {
   type ExecutionContext,
   Get,
   Injectable,
+  type MiddlewareConsumer,
   Module,
+  type NestModule,
   Param,
   Version,
   VersioningType,
@@ -262,6 +264,39 @@ describe.each(PLATFORMS)('early hits under header versioning on %s', (platform) 
     expect(two.body).toMatch(/^v2 run/);
     expect(await measure(`${app.url}/versioned`, v2)).toMatchObject({ body: two.body, guard: 0 });
     expect(await measure(`${app.url}/versioned`, v1)).toMatchObject({ body: one.body, guard: 0 });
+  });
+});
+
+/** Runs of the app's own `configure(consumer)` middleware. */
+const middlewareRuns = { n: 0 };
+
+describe.each(PLATFORMS)('early hits beside module middleware, from forRootAsync(), on %s', (platform) => {
+  let app: Booted;
+  beforeAll(async () => {
+    @Module({
+      imports: [RouteCacheModule.forRootAsync({ useFactory: () => ({}), earlyHits: true })],
+      controllers: [EarlyController],
+      providers: [{ provide: APP_GUARD, useClass: CountingGuard }],
+    })
+    class MiddlewareModule implements NestModule {
+      configure(consumer: MiddlewareConsumer): void {
+        consumer
+          .apply((_req: unknown, _res: unknown, next: () => void) => {
+            middlewareRuns.n++;
+            next();
+          })
+          .forRoutes('*');
+      }
+    }
+    app = await boot(MiddlewareModule, platform);
+  });
+  afterAll(() => app.close());
+
+  it(`answers before the guards; the app's module middleware runs ${platform === 'fastify' ? 'before it (Fastify middie)' : 'after it (not for such hits)'}`, async () => {
+    await measure(`${app.url}/public/7`);
+    const before = middlewareRuns.n;
+    expect(await measure(`${app.url}/public/7`)).toMatchObject({ status: 200, guard: 0, runs: 0 });
+    expect(middlewareRuns.n - before).toBe(platform === 'fastify' ? 1 : 0);
   });
 });
 
