@@ -1,71 +1,39 @@
 import {
   type CallHandler,
   type ExecutionContext,
-  HttpException,
   Inject,
   Injectable,
   Logger,
   type NestInterceptor,
   Optional,
-  StreamableFile,
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import type {
-  CacheAnswer,
-  CacheRequest,
-  HandleOptions,
-  Origin,
-  OriginContext,
-  OriginResponse,
-  Policy,
-  ResponseHeaders,
-  RouteCache,
-} from '@routecache/core';
+import type { CacheAnswer, CacheRequest, HandleOptions, Origin, Policy, RouteCache } from '@routecache/core';
 import { withVary } from '@routecache/core';
 import { methodRole, routeLabel } from '@routecache/core/adapter';
-import { lastValueFrom, Observable, of, type Subscriber, throwError } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheEarlyHits } from './route-cache.early-hits';
 import { RouteCacheExplorer } from './route-cache.explorer';
 import { BufferedBody, replyWith, sendBufferedBodies } from './utils/buffered-body.util';
-import { readCacheRequest, servedUrl } from './utils/cache-request.util';
-import { type ResponseHead, readHandlerResult, readNegativeError } from './utils/handler-result.util';
-import { hideOriginHeaders } from './utils/platform-request.util';
+import { readCacheRequest } from './utils/cache-request.util';
+import type { Exchange } from './utils/exchange.util';
+import { type HandlerRunHooks, runHandler } from './utils/handler-run.util';
+import { pendingAnswer } from './utils/pending-answer.util';
 import {
   type PlatformResponse,
-  readHeaders,
   writeContentLength,
   writeHeaders,
   writeStatus,
 } from './utils/platform-response.util';
-import { captureReply, isPlainResult, type ReplyCapture, sameHeaders } from './utils/reply-capture.util';
 import { overriddenRequestHook } from './utils/request-hooks.util';
-import { type PlatformRequest, rewriteRequestUrl } from './utils/request-url.util';
+import type { PlatformRequest } from './utils/request-url.util';
 import type { Platform } from './utils/response-body.util';
-import { type RouteMetadata, readRouteMetadata, staticResponseHead } from './utils/route-metadata.util';
+import { type RouteMetadata, readRouteMetadata } from './utils/route-metadata.util';
 import { versionSelector } from './utils/versioning.util';
 
 /** `handle()` options of a route that is refreshed in the foreground only. */
 const NO_REFRESH: HandleOptions = {};
-
-/** State of one request shared by its origin runs and the answer. */
-interface Exchange extends ReplyCapture {
-  readonly req: PlatformRequest;
-  readonly res: PlatformResponse;
-  readonly handler: Function;
-  readonly route: RouteMetadata;
-  readonly request: CacheRequest;
-  readonly policy: Policy;
-  /** Headers read off the response by the foreground run: those the engine drops are removed. */
-  handlerHeaders?: ResponseHeaders;
-  /**
-   * What middleware before the cache had set on the response (`enableCors()`'s headers), read
-   * when the handler ran: never stored, left on the response.
-   */
-  preset?: ResponseHeaders;
-  /** A body the foreground run streamed through (too large, or a stream): Nest sends it. */
-  streamed?: { value: unknown };
-}
 
 /**
  * Full-response caching for Nest routes with a `@CachePolicy()`. It translates the request for
@@ -226,7 +194,8 @@ export class RouteCacheInterceptor implements NestInterceptor {
     };
     if (this.teachesDoor) this.earlyHits?.door?.learn(exchange.request, policy);
     // The engine says whether a run is a background refresh (`ctx.background`).
-    const origin: Origin = (ctx) => this.runHandler(exchange, next, ctx);
+    // Only a run (a miss, a refresh) builds what it needs of this interceptor; a hit builds nothing.
+    const origin: Origin = (ctx) => runHandler(exchange, next, ctx, this.runHooks(exchange));
     // A background refresh re-subscribes to `next.handle()`, which runs the handler again with
     // the same request. Handlers that set status or headers through `@Res({ passthrough })`,
     // and routes whose result outer interceptors change, cannot be run detached from their
@@ -246,39 +215,19 @@ export class RouteCacheInterceptor implements NestInterceptor {
     // A hit the engine answers synchronously: its value at once, as a prebuilt answer would be
     // (no observable of our own, no promise, no closure over the subscriber).
     if (!(answer instanceof Promise)) return of(this.settle(exchange, answer));
-    // Otherwise the origin may emit (a miss's value, for the outer interceptors) or the answer
-    // arrive before Nest subscribes: both wait for the subscriber.
-    let subscriber: Subscriber<unknown> | undefined;
-    let outcome: { value: unknown } | { error: unknown } | undefined;
-    const finish = (result: { value: unknown } | { error: unknown }): void => {
-      if (!subscriber) outcome = result;
-      else if ('error' in result) subscriber.error(result.error);
-      else {
-        subscriber.next(result.value);
-        subscriber.complete();
-      }
-    };
-    exchange.emit = (value) => {
-      exchange.emitted = true;
-      finish({ value });
-    };
-    answer.then(
-      (answer) => {
-        if (exchange.abandoned) return;
-        if (exchange.deliver) exchange.deliver(answer);
-        else exchange.emit!(this.settle(exchange, answer));
+    return pendingAnswer(exchange, answer, (answer) => this.settle(exchange, answer));
+  }
+
+  /** What a handler run of `exchange` reports to and asks of this interceptor. */
+  private runHooks(exchange: Exchange): HandlerRunHooks {
+    const handler = exchange.handler;
+    return {
+      send: (answer) => this.send(exchange, answer),
+      untouched: () => this.untouched.has(handler) && !this.transformed.has(handler),
+      reached: (changed) => {
+        (changed ? this.transformed : this.untouched).add(handler);
       },
-      (error: unknown) => {
-        if (!exchange.abandoned && !exchange.emitted) finish({ error });
-      },
-    );
-    return new Observable<unknown>((subscribing) => {
-      subscriber = subscribing;
-      if (outcome) finish(outcome);
-      return () => {
-        if (!exchange.emitted) exchange.gone = true;
-      };
-    });
+    };
   }
 
   /**
@@ -308,98 +257,4 @@ export class RouteCacheInterceptor implements NestInterceptor {
     }
     return this.toNestResult(answer, exchange.route);
   }
-
-  /** The engine's origin: runs the handler and reads what the platform would send. */
-  private async runHandler(
-    exchange: Exchange,
-    next: CallHandler,
-    ctx: OriginContext,
-  ): Promise<OriginResponse> {
-    const { req, res, route } = exchange;
-    const { background } = ctx;
-    if (ctx.url !== exchange.request.url) rewriteRequestUrl(req, ctx.url);
-    hideOriginHeaders(req);
-    const preset = background ? undefined : presetHeaders(readHeaders(res), route);
-    // Detached from the response, a run sees the status and headers Nest sets before handlers.
-    const readHead = (): ResponseHead =>
-      background
-        ? staticResponseHead(route, exchange.request.method)
-        : { status: res.statusCode, headers: withoutPreset(readHeaders(res), preset) };
-    let value: unknown;
-    try {
-      value = await lastValueFrom(next.handle(), { defaultValue: undefined });
-    } catch (error) {
-      const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers, res);
-      if (negative) return negative;
-      // The exception filters send the error; the engine decides its caching headers.
-      const status = error instanceof HttpException ? error.getStatus() : 500;
-      if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res)));
-      throw error;
-    }
-    if (!background && exchange.hooked && isPlainResult(value, route)) {
-      const before = readHeaders(res);
-      const replied = await captureReply(res, exchange, value, {
-        answer: (answer) => this.send(exchange, answer),
-        failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res))),
-        untouched: this.untouched.has(exchange.handler) && !this.transformed.has(exchange.handler),
-      });
-      if (replied !== value || !sameHeaders(before, readHeaders(res))) this.transformed.add(exchange.handler);
-      else this.untouched.add(exchange.handler);
-      value = replied;
-    }
-    const head = readHead();
-    if (!background) exchange.handlerHeaders = head.headers;
-    const result = await readHandlerResult(value, head, route, res, ctx.maxBodyBytes);
-    if (result.buffered) {
-      // The request as the handler answered it: a later interceptor may have changed it.
-      const served = { method: req.method, url: servedUrl(req) };
-      return { ...result.response, served, ...(preset && { preset }) };
-    }
-    return this.streamThrough(exchange, ctx, result.status, result.headers, result.value);
-  }
-
-  /**
-   * A body the cache cannot buffer (over `maxBodyBytes`, or a stream): in the foreground its
-   * final headers go on the response and Nest streams it; a background run drops it.
-   */
-  private streamThrough(
-    exchange: Exchange,
-    ctx: OriginContext,
-    status: number,
-    headers: ResponseHeaders,
-    value: unknown,
-  ): OriginResponse {
-    if (ctx.background) {
-      const stream = value instanceof StreamableFile ? value.getStream() : value;
-      (stream as { destroy?: () => void }).destroy?.();
-    } else {
-      writeHeaders(exchange.res, ctx.finalizeHeaders(status, headers), exchange.handlerHeaders);
-      exchange.streamed = { value };
-    }
-    return { status, headers, body: null };
-  }
-}
-
-/**
- * The headers on the response before the handler ran that middleware set: all of them but
- * the route's own `@Header()`s, which Nest sets before interceptors and which are its answer.
- */
-function presetHeaders(headers: ResponseHeaders, route: RouteMetadata): ResponseHeaders | undefined {
-  let preset: ResponseHeaders | undefined;
-  for (const name in headers) {
-    if (route.headers.some((header) => header.name === name)) continue;
-    preset ??= {};
-    preset[name] = headers[name]!;
-  }
-  return preset;
-}
-
-/** `headers` without those still equal to what was preset. */
-function withoutPreset(headers: ResponseHeaders, preset: ResponseHeaders | undefined): ResponseHeaders {
-  if (preset === undefined) return headers;
-  for (const name in preset) {
-    const value = headers[name];
-    if (value !== undefined && String(value) === String(preset[name])) delete headers[name];
-  }
-  return headers;
 }
