@@ -494,7 +494,8 @@ export interface EarlyHits {
    */
   learn(request: CacheRequest, policy: Policy): void;
   /**
-   * The answer to `request` (its `route` and `params` are ignored: the learned ones are used),
+   * The answer to `request` (its `route` and `params` are replaced by the learned ones, on the
+   * object itself: pass one built for this call),
    * or `undefined` when it must go through the framework's pipeline: not a fresh public hit,
    * at hand, of a shape learned before. Counted in `stats()` like any hit. Never throws.
    */

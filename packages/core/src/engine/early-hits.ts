@@ -89,7 +89,10 @@ export function createEarlyHits(
       if (!isEarlyHitRequest(request)) return undefined;
       const learned = routes.get(doorKey(request));
       if (learned === undefined) return undefined;
-      const routed: CacheRequest = { ...request, params: learned.params, route: learned.route };
+      // The adapter builds the request for this call: the learned route and params go on it (no copy).
+      const routed = request;
+      routed.params = learned.params;
+      routed.route = learned.route;
       const method = request.method as 'GET' | 'HEAD';
       const policy = keying.learnedVary.policyFor(learned.policy, routed);
       let scope: ReturnType<typeof resolveRequestScope>;
