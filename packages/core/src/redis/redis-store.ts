@@ -13,8 +13,8 @@ import type {
   StoreLock,
   StoreSetOptions,
 } from '../types';
+import { withinDeadline } from '../util/deadline';
 import { fnv1a } from '../util/fnv1a';
-import { withinDeadline } from './call-deadline';
 import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
