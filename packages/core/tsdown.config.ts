@@ -3,6 +3,7 @@ import { defineConfig } from 'tsdown';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'adapter/index': 'src/adapter/index.ts',
     'redis/index': 'src/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
     'cdn/varnish/index': 'src/cdn/varnish.ts',
