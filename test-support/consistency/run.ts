@@ -5,21 +5,27 @@
  * node --import ./test-support/source-hooks.ts --conditions=source test-support/consistency/run.ts 300000 16
  * ```
  *
- * Arguments: run length in ms (default 300 000), seed (default 16). Starts its own redis-server
+ * Arguments: run length in ms (default 300 000), seed (default 16), and optionally the faults to
+ * inject, comma-separated (default: the standard run's). Starts its own redis-server
  * on loopback (stopped by PID at the end), runs every fault kind in turn, prints progress on
  * stderr and the checker's report as one JSON line on stdout.
  */
 import { startRedis } from '../redis-servers';
 import { BOUNDS_MS, describeReport } from './bounds';
 import { checkHistory } from './checker';
-import { runWorkload, STANDARD_WORKLOAD } from './workload';
+import { FAULT_KINDS, type FaultKind, runWorkload, STANDARD_WORKLOAD } from './workload';
 
 const durationMs = Number(process.argv[2] ?? 300_000);
 const seed = Number(process.argv[3] ?? 16);
+const faults = process.argv[4] ? (process.argv[4].split(',') as FaultKind[]) : STANDARD_WORKLOAD.faults;
+for (const kind of faults) {
+  if (!FAULT_KINDS.includes(kind)) throw new Error(`unknown fault ${kind} (known: ${FAULT_KINDS.join(', ')})`);
+}
 const redis = await startRedis();
 try {
   const { history, durationMs: ran } = await runWorkload({
     ...STANDARD_WORKLOAD,
+    faults,
     redis,
     durationMs,
     seed,
