@@ -19,7 +19,8 @@ const durationMs = Number(process.argv[2] ?? 300_000);
 const seed = Number(process.argv[3] ?? 16);
 const faults = process.argv[4] ? (process.argv[4].split(',') as FaultKind[]) : STANDARD_WORKLOAD.faults;
 for (const kind of faults) {
-  if (!FAULT_KINDS.includes(kind)) throw new Error(`unknown fault ${kind} (known: ${FAULT_KINDS.join(', ')})`);
+  if (!FAULT_KINDS.includes(kind))
+    throw new Error(`unknown fault ${kind} (known: ${FAULT_KINDS.join(', ')})`);
 }
 const redis = await startRedis();
 try {

@@ -64,7 +64,7 @@ export const STANDARD_WORKLOAD = {
   users: 3,
   readers: 6,
   writeEveryMs: 40,
-  faults: FAULT_KINDS.filter((kind) => kind !== 'maxmemory-evict'),
+  faults: FAULT_KINDS,
   gapMs: 1000,
 } as const satisfies Partial<WorkloadOptions>;
 
