@@ -95,15 +95,17 @@ const STORE_NAME = 'redis';
 /**
  * A `Store` in Redis (standalone or Cluster) over an ioredis client you provide.
  *
- * - One `GET` per read; entries are binary (body bytes never re-encoded) with a Redis TTL from
- *   `entry.expiresAt`.
+ * - One script call per read (`GET`, then `SISMEMBER` per tag: an entry is served only while its
+ *   tag sets still index it, so one whose set Redis evicted is a miss); entries are binary (body
+ *   bytes never re-encoded) with a Redis TTL from `entry.expiresAt`.
  * - Keys are spread over `buckets` hash tags; each bucket keeps its own tag index, so every
  *   write (entry + tag sets + race guard check) is one atomic Lua script on one slot and no
  *   command is ever CROSSSLOT. A tag invalidation runs one script per bucket, reaching entries on
  *   every master; each bucket is invalidated atomically, the whole invalidation is not (on a
  *   Cluster, a read on another bucket may still see an entry for the few ms it takes).
  * - The race guard is exact: the check and the write run in the same script as the guard times
- *   of that bucket, which every tag invalidation updates.
+ *   of that bucket, which every tag invalidation updates. A guard time Redis may have evicted
+ *   counts as an invalidation (see the guard floor in `redis-scripts.ts`).
  * - Values under the prefix that are not ours (corrupt, foreign, another type) read as misses.
  * - Every call is bounded by `timeoutMs`; failures reject with `StoreError` and feed the
  *   circuit breaker.
