@@ -126,7 +126,8 @@ return v
  * invalidated since notBefore" only if it cannot have been evicted: when the bucket had an
  * invalidation since notBefore (or its floor is unknown), the write goes through only if Redis
  * has evicted nothing since before notBefore (the floor's e and x, checked against INFO).
- * KEYS: entry, key guard, n tag guards, n tag sets.
+ * KEYS: entry, key guard, n tag guards, n tag sets, guard floor (declared, like every key a
+ * script may create, so that a slot being migrated routes the script where the keys are).
  * ARGV: value, ttl ms, notBefore ('' = none), n, base, store key, member (version .. key), now,
  * guard ttl ms.
  * Returns 1 when stored, 0 when dropped.
@@ -142,7 +143,7 @@ if ARGV[3] ~= '' then
     if not ts then missing = true end
   end
   if missing then
-    local fk, now = ARGV[5] .. 'f', tonumber(ARGV[8])
+    local fk, now = KEYS[3 + 2 * n], tonumber(ARGV[8])
     local fl = redis.call('HMGET', fk, 'f', 'e', 'x')
     local f = tonumber(fl[1])
     if not f then
@@ -174,12 +175,12 @@ return 1
  * other tags, is left alone. Deleted entries are not removed from their other tags' sets (that
  * would cost a JSON decode per entry); those members can never match again and expire with
  * their set.
- * KEYS: n tag sets, n tag guards. ARGV: mode, now (padded), now, guard ttl ms, base.
+ * KEYS: n tag sets, n tag guards, guard floor. ARGV: mode, now (padded), now, guard ttl ms, base.
  * Returns how many entries were deleted or expired.
  */
 export const INVALIDATE_TAGS_SCRIPT: string = `${HELPERS}
 if redis.replicate_commands then redis.replicate_commands() end
-local n = #KEYS / 2
+local n = (#KEYS - 1) / 2
 local mode, nowp, now, gttl, base = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local count, seen, single = 0, {}, n == 1
 for i = 1, n do
@@ -202,17 +203,17 @@ for i = 1, n do
   if mode == 'delete' then redis.call('UNLINK', KEYS[i]) end
   guard(KEYS[n + i], now, ARGV[3], gttl)
 end
-raiseFloor(base .. 'f', now, gttl)
+raiseFloor(KEYS[#KEYS], now, gttl)
 return count
 `;
 
 /**
  * Makes keys of one bucket stale (grace kept) and records their guard times.
- * KEYS: n entries, n key guards. ARGV: now (padded), now, guard ttl ms, base.
+ * KEYS: n entries, n key guards, guard floor. ARGV: now (padded), now, guard ttl ms.
  */
 export const EXPIRE_KEYS_SCRIPT: string = `${HELPERS}
 if redis.replicate_commands then redis.replicate_commands() end
-local n = #KEYS / 2
+local n = (#KEYS - 1) / 2
 local now = tonumber(ARGV[2])
 local count = 0
 for i = 1, n do
@@ -220,7 +221,7 @@ for i = 1, n do
   local head = readHead(KEYS[i], PREAMBLE)
   if head then count = count + expire(KEYS[i], head, ARGV[1], now) end
 end
-raiseFloor(ARGV[4] .. 'f', now, ARGV[3])
+raiseFloor(KEYS[#KEYS], now, ARGV[3])
 return count
 `;
 

@@ -303,6 +303,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         `${base}k:${key}`,
         ...tags.map((tag) => `${base}i:${tag}`),
         ...tags.map((tag) => `${base}t:${tag}`),
+        `${base}f`,
       ];
       const notBefore = setOptions?.notBefore;
       const args = [
@@ -355,6 +356,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
               const keys = [
                 ...unique.map((tag) => `${base}t:${tag}`),
                 ...unique.map((tag) => `${base}i:${tag}`),
+                `${base}f`,
               ];
               return invalidateScript.run(client, keys, [...args, base]);
             }),
@@ -377,12 +379,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
               const redisKeys = [
                 ...group.map((key) => `${base}e:${key}`),
                 ...group.map((key) => `${base}k:${key}`),
+                `${base}f`,
               ];
               return expireScript.run(client, redisKeys, [
                 fixedNumber(now, FRESH_WIDTH),
                 String(now),
                 guardTtlMs,
-                base,
               ]);
             }),
           ),
