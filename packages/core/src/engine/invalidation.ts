@@ -2,7 +2,7 @@ import { PurgeError, StoreError } from '../errors';
 import { parseRequestUrl } from '../http/key';
 import { monotonicMs } from '../metrics/metrics-hub';
 import { normalizeTags } from '../policy/policy';
-import type { CacheRequest, InvalidationMode, InvalidationTarget, ResponseHeaders } from '../types';
+import type { CacheRequest, InvalidationTarget, ResponseHeaders } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { buildDataKey, buildUrlTag } from './internal-keys';
 
