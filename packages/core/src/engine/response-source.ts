@@ -1,4 +1,4 @@
-import { mergeVary } from '../headers';
+import { mergeVary } from '../http/headers';
 import { readSharedResponse } from '../rfc9111/shared-response';
 import type { OriginResponse, Policy, ResponseHeaders } from '../types';
 

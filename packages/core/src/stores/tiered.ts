@@ -1,7 +1,7 @@
-import { parseDuration } from '../duration';
 import { StoreError } from '../errors';
 import type { StoreObserver } from '../metrics/events';
 import type { StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
+import { parseDuration } from '../policy/duration';
 import type {
   Bus,
   BusMessage,
