@@ -60,3 +60,13 @@ export function parseDuration(value: Duration, field: string, options?: { max?: 
 function describe(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
+
+/**
+ * `parseDuration()` for a store's own lifetimes (`guardTtl`, `recordTtl`), which must be at
+ * least 1 second. Throws `PolicyError` naming `field`.
+ */
+export function atLeastOneSecond(value: Duration, field: string): number {
+  const seconds = parseDuration(value, field);
+  if (seconds < 1) throw new PolicyError(field, `must be at least 1 second, got ${String(value)}`);
+  return seconds;
+}

@@ -1,4 +1,4 @@
-import { StoreError } from '../errors';
+import { PolicyError, StoreError } from '../errors';
 import type { StoreObserver } from '../metrics/events';
 import type { StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
 import { parseDuration } from '../policy/duration';
@@ -14,6 +14,7 @@ import type {
   StoreLock,
   StoreSetOptions,
 } from '../types';
+import { safeLogger } from '../util/safe-logger';
 
 /** `tieredStore()` options. */
 export interface TieredStoreOptions {
@@ -79,9 +80,13 @@ export interface TieredStore extends Store {
  * const store = tieredStore({ l1: memoryStore(), l2: redisStore({ client: redis }), bus: redisBus({ client: redis }) });
  */
 export function tieredStore(options: TieredStoreOptions): TieredStore {
-  const { l1, l2, bus, logger } = options;
+  const { l1, l2, bus } = options;
+  const logger = options.logger === undefined ? undefined : safeLogger(options.logger);
   if (!l1 || !l2 || typeof l1.get !== 'function' || typeof l2.get !== 'function') {
-    throw new TypeError('tieredStore: options "l1" and "l2" must be stores');
+    throw new PolicyError(
+      l1 && typeof l1.get === 'function' ? 'tieredStore.l2' : 'tieredStore.l1',
+      'must be a store',
+    );
   }
   const l1TtlMs = parseDuration(options.l1Ttl ?? 60, 'l1Ttl') * 1000;
   const clock = options.clock ?? Date.now;
