@@ -406,6 +406,14 @@ export interface OriginContext {
   finalizeHeaders(status: number, headers: ResponseHeaders): ResponseHeaders;
   /** True when the origin runs in the background (a refresh): nothing must reach the client. */
   background: boolean;
+  /**
+   * Request headers that make the origin run a validation of the stored entry (RFC 9111 §4.3.1:
+   * `If-None-Match` / `If-Modified-Since` from its validators), on `from: 'response'` routes
+   * whose entry is stale or must be revalidated. An adapter that can set request headers for the
+   * handler (a proxy, for its upstream request) adds them, and the origin may answer 304; one
+   * that cannot ignores them, and the full answer replaces the entry.
+   */
+  validators?: Readonly<Record<string, string>>;
 }
 
 /** What an origin run produced. */
