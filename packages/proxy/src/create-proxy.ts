@@ -96,7 +96,7 @@ function toCacheRequest(request: IncomingMessage): CacheRequest {
     headers: get,
     headerRecord: headers,
     hasBody: hasRequestBody(get),
-    route: 'proxy',
+    // No route label: what the engine learns from a response's `Vary` is then kept per path.
   };
 }
 

@@ -122,7 +122,14 @@ function buildDownstreamHeaders(
   input: ProxyOriginInput,
   upstream: IncomingMessage,
 ): Record<string, string | string[]> {
-  const headers = removeHopByHop(upstream.headers);
+  // Every field line as received (Node's `headers` drops repeated `Age`, `Expires`, …, which the
+  // cache must see: RFC 9111 §4.2.1, §5.1), one line kept as a string.
+  const lines: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(upstream.headersDistinct)) {
+    if (values === undefined) continue;
+    lines[name] = values.length === 1 && name !== 'set-cookie' ? values[0]! : values;
+  }
+  const headers = removeHopByHop(lines);
   appendHeader(headers, 'via', `${upstream.httpVersion ?? '1.1'} ${input.via}`);
   return headers;
 }

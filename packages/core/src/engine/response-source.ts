@@ -1,4 +1,5 @@
 import { mergeVary } from '../headers';
+import { readFirstField } from '../rfc9111/fields';
 import { readSharedResponse } from '../rfc9111/shared-response';
 import type { OriginResponse, Policy, ResponseHeaders } from '../types';
 
@@ -9,7 +10,20 @@ export interface EntryTimes {
   readonly staleIfError: number;
   /** RFC 9111 §4.2.3 corrected initial age, seconds; kept as the stored `Age`. */
   readonly initialAge?: number;
+  /**
+   * How long a stale entry is kept after its grace windows so a later request can validate it
+   * with the origin (RFC 9111 §4.3) instead of fetching it again, seconds; 0 for entries that
+   * cannot be validated (no `ETag`, no `Last-Modified`).
+   */
+  readonly retain?: number;
 }
+
+/**
+ * How long a `from: 'response'` entry with a validator is kept once stale, seconds: a stale
+ * response may be stored and validated later (RFC 9111 §4.2: "a cache ... can reuse a stale
+ * response ... after validating it"). One day; the store's LRU bound still applies.
+ */
+export const VALIDATION_RETENTION_SECONDS: number = 86_400;
 
 /** What a `from: 'response'` route makes of one response. */
 export type ResponseSourceDecision =
@@ -35,9 +49,10 @@ export function buildPassThroughHeaders(policy: Policy, handlerHeaders: Response
  * Whether a `from: 'response'` route stores a response, and for how long (RFC 9111 §3, §4.2,
  * RFC 5861 through `readSharedResponse`), with the engine's own rules on top: no `Set-Cookie`
  * (set by the handler or before the cache: one visitor's cookie is never shared), no
- * per-response override that makes it private or `no-store`, no `no-cache` (it would need a
- * revalidation before every use), no tag that cannot be kept (it could never be invalidated),
- * and something to serve (a ttl or a grace window).
+ * per-response override that makes it private or `no-store`, no tag that cannot be kept (it
+ * could never be invalidated), and something to serve (a ttl or a grace window) or a validator
+ * to revalidate it with (RFC 9111 §4.3: `no-cache` responses and responses already stale are
+ * stored with a ttl of 0 and validated before each use).
  */
 export function decideResponseSource(
   routeTags: readonly string[],
@@ -58,9 +73,10 @@ export function decideResponseSource(
     now: request.responseTime,
   });
   if (!read.decision.store) return { store: false, reason: read.decision.reason };
-  if (read.revalidate) return { store: false, reason: 'no-cache' };
   if (read.droppedTags > 0) return { store: false, reason: 'invalid-tag' };
-  if (!(read.ttl > 0) && !(read.staleWhileRevalidate > 0) && !(read.staleIfError > 0))
+  const validatable = hasValidator(headers);
+  if (read.revalidate && !validatable) return { store: false, reason: 'no-cache' };
+  if (!validatable && !(read.ttl > 0) && !(read.staleWhileRevalidate > 0) && !(read.staleIfError > 0))
     return { store: false, reason: 'stale' };
   const tags = [...new Set([...routeTags, ...read.tags])];
   return {
@@ -70,7 +86,13 @@ export function decideResponseSource(
       staleWhileRevalidate: read.staleWhileRevalidate,
       staleIfError: read.staleIfError,
       initialAge: read.age,
+      retain: validatable ? VALIDATION_RETENTION_SECONDS : 0,
     },
     tags,
   };
+}
+
+/** True when a stored response can be validated (RFC 9111 §4.3.1): it has an `ETag` or a `Last-Modified`. */
+export function hasValidator(headers: ResponseHeaders): boolean {
+  return Boolean(readFirstField(headers, 'etag')?.trim() || readFirstField(headers, 'last-modified')?.trim());
 }

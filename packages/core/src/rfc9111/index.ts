@@ -1,5 +1,5 @@
 /** RFC 9111 for a shared cache, as pure functions over plain header records. */
-export { type AgeTimes, getCurrentAge, parseAge } from './current-age';
+export { type AgeTimes, getCurrentAge, hasInvalidAge, parseAge } from './current-age';
 export { type Directives, parseDeltaSeconds, readCacheControl, readField, readFirstField } from './fields';
 export {
   DEFAULT_MAX_HEURISTIC_SECONDS,
