@@ -509,6 +509,22 @@ export interface CacheOptions {
    */
   targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
   /**
+   * Targeted fields this cache obeys on `from: 'response'` routes, as the CDN or surrogate they
+   * address, in order (RFC 9213 §2.1): the first present with directives for this cache replaces
+   * `Cache-Control` and `Expires` for its storage and freshness decisions (the headers sent on
+   * are unchanged). `'surrogate-control'` directives may be targeted (`max-age=60;name`): only
+   * those without a target or for `deviceToken` apply. Leave it empty for a plain shared cache
+   * (an app's own server cache, which a CDN's field does not address).
+   * @default [] (none)
+   */
+  targetedFields?: readonly TargetedCacheControl[];
+  /**
+   * This cache's name in targeted `Surrogate-Control` directives, and the token an adapter
+   * advertises in `Surrogate-Capability` (W3C Edge Architecture §2.2). An sf-token.
+   * @default the `Cache-Status` name, `'routecache'`
+   */
+  deviceToken?: string;
+  /**
    * CDN purgers (`@routecache/core/cdn/varnish`, `…/fastly`, `…/cloudflare`, `…/akamai`, or your
    * own `Purger`): every `invalidate()` purges them too, and a successful unsafe request purges its
    * URL. Default: none.

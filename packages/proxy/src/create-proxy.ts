@@ -6,6 +6,7 @@ import {
   type CacheRequest,
   hasRequestBody,
   type RouteCache,
+  type TargetedCacheControl,
 } from '@routecache/core';
 import { createProxyOrigin } from './proxy-origin';
 import { UpstreamError } from './upstream-request';
@@ -30,7 +31,19 @@ export interface ProxyOptions extends CacheOptions {
   via?: string;
   /** Send the client's `Host` upstream instead of the upstream URL's. @default false */
   preserveHost?: boolean;
+  /**
+   * Targeted fields the proxy obeys, as the surrogate in front of the upstream (see the core's
+   * `targetedFields`; RFC 9213, W3C Edge Architecture). `[]` for a plain shared cache.
+   * @default ['surrogate-control', 'cdn-cache-control'] (none when `cache` is given: configure that cache)
+   */
+  targetedFields?: readonly TargetedCacheControl[];
 }
+
+/** The targeted fields a proxy obeys unless told otherwise: it is the origin's surrogate. */
+export const PROXY_TARGETED_FIELDS: readonly TargetedCacheControl[] = Object.freeze([
+  'surrogate-control',
+  'cdn-cache-control',
+]);
 
 /** A caching reverse proxy: a Node request listener and its cache. */
 export interface RouteCacheProxy {
@@ -52,15 +65,30 @@ export interface RouteCacheProxy {
  * http.createServer(proxy.listener).listen(8080);
  */
 export function createProxy(options: ProxyOptions): RouteCacheProxy {
-  const { upstream: target, timeoutMs = 30_000, via = 'routecache', preserveHost = false, ...rest } = options;
+  const {
+    upstream: target,
+    timeoutMs = 30_000,
+    via = 'routecache',
+    preserveHost = false,
+    targetedFields: _fields,
+    ...rest
+  } = options;
   const upstream = new URL(String(target));
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:')
     throw new TypeError(`upstream: must be an http: or https: URL, got ${upstream.protocol}`);
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0))
     throw new TypeError(`timeoutMs: must be a positive number of milliseconds, got ${timeoutMs}`);
-  const { cache, owned } = adapterCache(rest);
+  const own = rest.cache === undefined;
+  const targetedFields = options.targetedFields ?? (own ? PROXY_TARGETED_FIELDS : undefined);
+  const { cache, owned } = adapterCache(own ? { ...rest, targetedFields } : rest);
   const policy = cache.definePolicy({ from: 'response' });
-  const base = { upstream, via, timeoutMs, preserveHost };
+  // W3C Edge Architecture §2.2: a surrogate advertises itself so the origin can target it.
+  const deviceToken =
+    options.deviceToken ?? (typeof options.cacheStatus === 'string' ? options.cacheStatus : 'routecache');
+  const surrogateCapability = targetedFields?.includes('surrogate-control')
+    ? `${deviceToken}="Surrogate/1.0"`
+    : undefined;
+  const base = { upstream, via, timeoutMs, preserveHost, surrogateCapability };
 
   const listener: RequestListener = function routeCacheProxy(request, response) {
     const origin = createProxyOrigin({ ...base, request, response });

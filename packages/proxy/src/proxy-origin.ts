@@ -16,6 +16,8 @@ export interface ProxyOriginInput {
   readonly timeoutMs: number;
   /** Keep the client's `Host` instead of the upstream's. */
   readonly preserveHost: boolean;
+  /** This surrogate's `Surrogate-Capability` member, appended upstream; `undefined`: none. */
+  readonly surrogateCapability: string | undefined;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -109,6 +111,7 @@ function buildUpstreamHeaders(
   const clientHost = first(request.headers.host);
   if (!input.preserveHost) headers.host = input.upstream.host;
   appendHeader(headers, 'via', `${request.httpVersion ?? '1.1'} ${input.via}`);
+  if (input.surrogateCapability) appendHeader(headers, 'surrogate-capability', input.surrogateCapability);
   const address = request.socket.remoteAddress;
   if (address) appendHeader(headers, 'x-forwarded-for', address);
   if (clientHost && headers['x-forwarded-host'] === undefined) headers['x-forwarded-host'] = clientHost;

@@ -59,7 +59,11 @@ export function sendUpstream(upstream: URL, req: UpstreamRequest): Promise<Incom
     outgoing.on('response', (response) => {
       answered = true;
       // The socket timeout keeps running while the body is read: a stalled body ends as an error.
-      outgoing.on('error', (error) => response.destroy(error));
+      // An error once the declared body is complete (bytes after it on the connection) is the
+      // connection's, not the response's: the socket is dropped, the response stands.
+      outgoing.on('error', (error) => {
+        if (!response.complete) response.destroy(error);
+      });
       resolve(response);
     });
     if (req.body === undefined) outgoing.end();

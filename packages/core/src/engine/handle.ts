@@ -1,4 +1,6 @@
 import { LRUCache } from 'lru-cache';
+import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
+import { selectTargetedHeaders } from '../rfc9111/targeted-fields';
 import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Policy } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
@@ -122,7 +124,17 @@ export function createHandler(
 
     // A miss, or stale within stale-if-error only: the origin first, the stale entry if it fails.
     // A stale entry of a `from: 'response'` route is validated with the origin (RFC 9111 §4.3).
-    return miss(scope, origin, entry && canServeOnError(freshness) ? entry : undefined, handleOptions, entry);
+    // RFC 9111 §4.2.4: a cache disconnected from the origin may serve a stale `from: 'response'`
+    // entry whose headers do not forbid it (an origin that fails to answer, not one that answers 5xx).
+    const usable =
+      entry &&
+      (canServeOnError(freshness) ||
+        (isGet &&
+          scope.policy.from === 'response' &&
+          mayServeStaleDisconnected(selectTargetedHeaders(entry.response!.headers, options.targeted))))
+        ? entry
+        : undefined;
+    return miss(scope, origin, usable, handleOptions, entry);
   }
 
   async function miss(
@@ -240,7 +252,7 @@ export function createHandler(
       if (canStore) context.hitForMiss.mark(scope.key, options.clock());
       return { status: result.status, headers: result.headers, body: null, sent: true };
     }
-    if (fallback && result.status >= 500) {
+    if (fallback && result.status >= 500 && canServeOnError(getFreshness(fallback, options.clock()))) {
       flight?.settle(undefined);
       return serveFallback(scope, fallback, result.status);
     }

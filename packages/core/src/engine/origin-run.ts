@@ -183,11 +183,16 @@ async function finishRun(
   else if (response.preset?.['set-cookie'] !== undefined) reason = 'set-cookie';
   else {
     const decision = fromResponse
-      ? decideResponseSource(tags, response, {
-          authorization: readRequestHeader(scope, 'authorization') !== undefined,
-          requestTime: startedAt,
-          responseTime: clock(),
-        })
+      ? decideResponseSource(
+          tags,
+          response,
+          {
+            authorization: readRequestHeader(scope, 'authorization') !== undefined,
+            requestTime: startedAt,
+            responseTime: clock(),
+          },
+          context.options.targeted,
+        )
       : getStoreDecision(policy, status, response.headers, 'GET');
     if (!decision.store) reason = decision.reason;
     else {

@@ -1,6 +1,8 @@
 import { mergeVary } from '../headers';
 import { readFirstField } from '../rfc9111/fields';
+import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
 import { readSharedResponse } from '../rfc9111/shared-response';
+import { selectTargetedHeaders, type TargetedFieldsOptions } from '../rfc9111/targeted-fields';
 import type { OriginResponse, Policy, ResponseHeaders } from '../types';
 
 /** How long an entry stays fresh and usable stale, seconds; `initialAge` is its age when stored. */
@@ -19,9 +21,9 @@ export interface EntryTimes {
 }
 
 /**
- * How long a `from: 'response'` entry with a validator is kept once stale, seconds: a stale
- * response may be stored and validated later (RFC 9111 §4.2: "a cache ... can reuse a stale
- * response ... after validating it"). One day; the store's LRU bound still applies.
+ * How long a `from: 'response'` entry is kept once stale, seconds, when it has a validator (a
+ * stale response may be validated and reused, RFC 9111 §4.3) or may be served while the origin
+ * cannot be reached (§4.2.4). One day; the store's bounds still apply.
  */
 export const VALIDATION_RETENTION_SECONDS: number = 86_400;
 
@@ -58,8 +60,11 @@ export function decideResponseSource(
   routeTags: readonly string[],
   response: OriginResponse,
   request: { readonly authorization: boolean; readonly requestTime: number; readonly responseTime: number },
+  targeted?: TargetedFieldsOptions,
 ): ResponseSourceDecision {
-  const { status, headers } = response;
+  const { status } = response;
+  // RFC 9213 §2.1: a targeted field for this cache stands in for Cache-Control and Expires.
+  const headers = targeted ? selectTargetedHeaders(response.headers, targeted) : response.headers;
   if (response.preset?.['set-cookie'] !== undefined) return { store: false, reason: 'set-cookie' };
   if (Object.keys(headers).some((name) => name.toLowerCase() === 'set-cookie'))
     return { store: false, reason: 'set-cookie' };
@@ -86,7 +91,8 @@ export function decideResponseSource(
       staleWhileRevalidate: read.staleWhileRevalidate,
       staleIfError: read.staleIfError,
       initialAge: read.age,
-      retain: validatable ? VALIDATION_RETENTION_SECONDS : 0,
+      // Kept once stale to be validated, or served while the origin cannot be reached (§4.2.4).
+      retain: validatable || mayServeStaleDisconnected(headers) ? VALIDATION_RETENTION_SECONDS : 0,
     },
     tags,
   };
