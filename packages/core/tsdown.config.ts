@@ -1,18 +1,8 @@
 import { defineConfig } from 'tsdown';
+import { entriesFromExports } from '../../scripts/entries-from-exports.ts';
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'redis/index': 'src/redis/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'cdn/varnish/index': 'src/cdn/varnish.ts',
-    'cdn/fastly/index': 'src/cdn/fastly.ts',
-    'cdn/cloudflare/index': 'src/cdn/cloudflare.ts',
-    'cdn/akamai/index': 'src/cdn/akamai.ts',
-    'prometheus/index': 'src/prometheus/index.ts',
-    'otel/index': 'src/otel/index.ts',
-    'node/index': 'src/node/index.ts',
-  },
+  entry: entriesFromExports(import.meta.dirname),
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'neutral',

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
+import { entriesFromExports } from '../../scripts/entries-from-exports.ts';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: entriesFromExports(import.meta.dirname),
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'neutral',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestPolicyError, PolicyError, StoreError } from './errors';
+import { PolicyError, prefixPolicyError, StoreError } from './errors';
 
 describe('PolicyError', () => {
   it('names the field in the message and carries code and field', () => {
@@ -31,9 +31,9 @@ describe('StoreError', () => {
   });
 });
 
-describe('nestPolicyError', () => {
+describe('prefixPolicyError', () => {
   it('prefixes the field of a PolicyError and keeps its reason', () => {
-    const nested = nestPolicyError('routes["GET /x"]', new PolicyError('sMaxAge', 'must be a duration'));
+    const nested = prefixPolicyError('routes["GET /x"]', new PolicyError('sMaxAge', 'must be a duration'));
     expect(nested).toBeInstanceOf(PolicyError);
     expect((nested as PolicyError).field).toBe('routes["GET /x"].sMaxAge');
     expect((nested as PolicyError).message).toBe(
@@ -43,6 +43,6 @@ describe('nestPolicyError', () => {
 
   it('returns any other error unchanged', () => {
     const error = new TypeError('boom');
-    expect(nestPolicyError('routes["GET /x"]', error)).toBe(error);
+    expect(prefixPolicyError('routes["GET /x"]', error)).toBe(error);
   });
 });

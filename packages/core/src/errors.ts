@@ -16,11 +16,14 @@ export class PolicyError extends Error {
   readonly code: 'E_POLICY_INVALID' = 'E_POLICY_INVALID';
   /** The offending field, e.g. `'sMaxAge'`, `'tags'`, `'query.exclude'`. */
   readonly field: string;
+  /** What is wrong with it, e.g. `'not allowed with scope "private"'`. */
+  readonly reason: string;
 
   constructor(field: string, reason: string) {
     super(`Invalid policy field "${field}": ${reason}`);
     this.name = 'PolicyError';
     this.field = field;
+    this.reason = reason;
   }
 }
 
@@ -30,14 +33,11 @@ export class PolicyError extends Error {
  * Adapters use it to name the route of an invalid policy in their `routes` option.
  *
  * @example
- * throw nestPolicyError('routes["GET /x"]', error);
+ * throw prefixPolicyError('routes["GET /x"]', error);
  */
-export function nestPolicyError(prefix: string, error: unknown): unknown {
+export function prefixPolicyError(prefix: string, error: unknown): unknown {
   if (!(error instanceof PolicyError)) return error;
-  return new PolicyError(
-    `${prefix}.${error.field}`,
-    error.message.replace(/^Invalid policy field "[^"]*": /, ''),
-  );
+  return new PolicyError(`${prefix}.${error.field}`, error.reason);
 }
 
 /**

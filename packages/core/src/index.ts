@@ -1,12 +1,11 @@
 export type * from './types';
 export const VERSION: string = '0.1.0';
-export { type AdapterCache, type AdapterCacheOptions, adapterCache } from './adapter-cache';
-export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './body';
-export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
 export type { PurgeCallOptions, PurgeLimits, PurgeRetryOptions, Purger } from './cdn/purger';
+export { createCache } from './engine/create-cache';
+export type { CdnHealth, HealthOptions, HealthReport, RouteHealth } from './engine/health';
+export { PolicyError, PurgeError, StoreError } from './errors';
 export {
   buildNotModifiedHeaders,
-  CONDITIONAL_REQUEST_HEADERS,
   createETag,
   isNotModified,
   matchesIfNoneMatch,
@@ -14,11 +13,7 @@ export {
   parseHttpDate,
   parseIfNoneMatch,
   RETAINED_304_HEADERS,
-} from './conditional';
-export { MAX_DURATION_SECONDS, parseDuration } from './duration';
-export { createCache } from './engine/create-cache';
-export type { CdnHealth, HealthOptions, HealthReport, RouteHealth } from './engine/health';
-export { nestPolicyError, PolicyError, PurgeError, StoreError } from './errors';
+} from './http/conditional';
 export {
   buildAgeHeader,
   buildCacheHeaders,
@@ -30,25 +25,19 @@ export {
   parseCacheControl,
   TAG_HEADER_SEPARATORS,
   tagHeaderNames,
-} from './headers';
+} from './http/headers';
 export {
   buildCacheKey,
   type CacheKeyParts,
-  escapeKeyPart,
   filterQuery,
   MAX_KEY_LENGTH,
   parseRequestUrl,
-} from './key';
-export {
-  DEFAULT_KEY_HEADERS,
-  type HeaderRecord,
-  type KeyHeaderValues,
-  normaliseKeyHeader,
-  readKeyHeaders,
-} from './key-headers';
+} from './http/key';
+export { DEFAULT_KEY_HEADERS } from './http/key-headers';
+export { getStoreDecision, type StoreDecision, type StoreRefusal } from './http/store-decision';
 export type * from './metrics/events';
 export type * from './metrics/inspection';
-export { originHiddenHeaders, withoutOriginHiddenHeaders } from './origin-request-headers';
+export { MAX_DURATION_SECONDS, parseDuration } from './policy/duration';
 export {
   CACHEABLE_STATUS_CODES,
   definePolicy,
@@ -60,21 +49,9 @@ export {
   normalizeTags,
   TRACKING_PARAMETERS,
   withVary,
-} from './policy';
-export { hasRequestBody } from './request-body';
-export { requestHost } from './request-host';
-export { type MethodRole, methodRole } from './request-method';
-export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from './response-policy';
-export {
-  type ApplyPolicyHeadersOptions,
-  applyPolicyHeaders,
-  getStoreDecision,
-  type StoreDecision,
-  type StoreRefusal,
-} from './response-rules';
+} from './policy/policy';
+export { type ApplyPolicyHeadersOptions, applyPolicyHeaders } from './policy/policy-headers';
 export * from './rfc9111/index';
-export { parseRouteKey, type RouteKey, routeLabel } from './route-key';
-export { routedUrl } from './routed-url';
 export { type MemoryStore, type MemoryStoreOptions, memoryStore } from './stores/memory';
 export { type TieredStore, type TieredStoreOptions, tieredStore } from './stores/tiered';
 export {

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
-import { isEndlessStream } from '@routecache/core';
+import { isEndlessStream } from '@routecache/core/adapter';
 import { readResponsePolicy } from './response-policy';
 
 /** The response methods below the capture: the answer is sent through them, not through the capture. */

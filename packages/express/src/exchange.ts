@@ -1,9 +1,5 @@
-import {
-  type CacheRequest,
-  hasRequestBody,
-  requestHost as pickRequestHost,
-  routedUrl,
-} from '@routecache/core';
+import type { CacheRequest } from '@routecache/core';
+import { hasRequestBody, requestHost as pickRequestHost, routedUrl } from '@routecache/core/adapter';
 import type { Request } from 'express';
 
 /**

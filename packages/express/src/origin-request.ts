@@ -1,4 +1,4 @@
-import { withoutOriginHiddenHeaders } from '@routecache/core';
+import { withoutOriginHiddenHeaders } from '@routecache/core/adapter';
 import type { Application, Request, Response } from 'express';
 
 /**

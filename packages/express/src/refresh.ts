@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { CONDITIONAL_REQUEST_HEADERS, type OriginContext, type OriginResponse } from '@routecache/core';
+import type { OriginContext, OriginResponse } from '@routecache/core';
+import { CONDITIONAL_REQUEST_HEADERS } from '@routecache/core/adapter';
 import type { Application, Request } from 'express';
 
 /** A background refresh travelling through the app on a synthetic request. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { PolicyInput } from '@routecache/core';
-import { validateResponsePolicy } from '@routecache/core';
+import { validateResponsePolicy } from '@routecache/core/adapter';
 
 const RESPONSE_POLICY: unique symbol = Symbol.for('routecache.express.responsePolicy');
 

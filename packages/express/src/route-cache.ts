@@ -1,5 +1,4 @@
 import type {
-  AdapterCacheOptions,
   CacheStats,
   Duration,
   PolicyInput,
@@ -10,7 +9,9 @@ import type {
   WarmSource,
   WarmSummary,
 } from '@routecache/core';
-import { adapterCache, methodRole, parseDuration, routeLabel } from '@routecache/core';
+import { parseDuration } from '@routecache/core';
+import type { AdapterCacheOptions } from '@routecache/core/adapter';
+import { methodRole, resolveAdapterCache, routeLabel } from '@routecache/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createOwnPolicyFinder } from './own-policy';
 import { createRouteMatcher, parseRoutes } from './routes-table';
@@ -75,7 +76,7 @@ export interface RouteCacheMiddleware extends RequestHandler {
  */
 export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddleware {
   const { routes = {}, streamTimeout = 1, ...cacheOptions } = options;
-  const { cache, definePolicy: define } = adapterCache(cacheOptions);
+  const { cache, definePolicy: define } = resolveAdapterCache(cacheOptions);
   const table = parseRoutes(routes, define);
   const serve = createServe(cache, parseDuration(streamTimeout, 'streamTimeout') * 1000);
   const matchRoute = createRouteMatcher(table);

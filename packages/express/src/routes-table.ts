@@ -1,5 +1,6 @@
 import type { Policy, PolicyInput } from '@routecache/core';
-import { nestPolicyError, PolicyError, parseRouteKey } from '@routecache/core';
+import { PolicyError } from '@routecache/core';
+import { parseRouteKey, prefixPolicyError } from '@routecache/core/adapter';
 import type { Application, Request } from 'express';
 import express from 'express';
 
@@ -54,7 +55,7 @@ export function parseRoutes(
     try {
       return { label, path, policy: define(input) };
     } catch (error) {
-      throw nestPolicyError(field, error);
+      throw prefixPolicyError(field, error);
     }
   });
 }

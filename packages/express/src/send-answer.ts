@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { type CacheAnswer, latin1Text } from '@routecache/core';
+import type { CacheAnswer } from '@routecache/core';
+import { latin1Text } from '@routecache/core/adapter';
 import type { ResponseWriter } from './capture';
 
 /**

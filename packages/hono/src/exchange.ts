@@ -1,12 +1,5 @@
-import {
-  asciiText,
-  type CacheAnswer,
-  type CacheRequest,
-  type HeaderRecord,
-  hasRequestBody,
-  originHiddenHeaders,
-  type ResponseHeaders,
-} from '@routecache/core';
+import type { CacheAnswer, CacheRequest, ResponseHeaders } from '@routecache/core';
+import { asciiText, type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 
 /** Statuses whose responses cannot carry a body (Fetch standard "null body status"). */

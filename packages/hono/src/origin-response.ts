@@ -1,10 +1,5 @@
-import {
-  isEndlessStream,
-  type OriginContext,
-  type OriginResponse,
-  type ResponseHeaders,
-  readBodyWithLimit,
-} from '@routecache/core';
+import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
+import { isEndlessStream, readBodyWithLimit } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
 

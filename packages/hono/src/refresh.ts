@@ -1,4 +1,5 @@
-import { CONDITIONAL_REQUEST_HEADERS, type Origin, type ResponseHeaders } from '@routecache/core';
+import type { Origin, ResponseHeaders } from '@routecache/core';
+import { CONDITIONAL_REQUEST_HEADERS } from '@routecache/core/adapter';
 import type { Context, ExecutionContext } from 'hono';
 import { readOriginResponse, readPresetHeaders } from './origin-response';
 

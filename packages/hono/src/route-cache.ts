@@ -1,19 +1,21 @@
 import {
-  type AdapterCacheOptions,
-  adapterCache,
   type CacheStats,
-  methodRole,
   type PolicyInput,
   type Rewarmer,
   type RewarmOptions,
   type RouteCache,
   rewarmAfterInvalidation,
-  routeLabel,
   type WarmOptions,
   type WarmSource,
   type WarmSummary,
   warmCache,
 } from '@routecache/core';
+import {
+  type AdapterCacheOptions,
+  methodRole,
+  resolveAdapterCache,
+  routeLabel,
+} from '@routecache/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
 import type { RefreshApp } from './refresh';
@@ -89,7 +91,7 @@ export interface HonoRouteCache {
  */
 export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
   const { routes = {}, app, ...cacheOptions } = options;
-  const { cache, definePolicy: define } = adapterCache(cacheOptions);
+  const { cache, definePolicy: define } = resolveAdapterCache(cacheOptions);
   const table = compileRouteTable(routes, define);
   /** The handlers `policy()` created, so `middleware()` leaves their routes to them. */
   const policyHandlers = new WeakSet<object>();

@@ -1,4 +1,5 @@
-import { nestPolicyError, type Policy, type PolicyInput, parseRouteKey, routeLabel } from '@routecache/core';
+import type { Policy, PolicyInput } from '@routecache/core';
+import { parseRouteKey, prefixPolicyError, routeLabel } from '@routecache/core/adapter';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { RouteTarget } from './respond';
 
@@ -35,7 +36,7 @@ export function compileRouteTable(
     try {
       policy = define(input);
     } catch (error) {
-      throw nestPolicyError(`routes[${JSON.stringify(key)}]`, error);
+      throw prefixPolicyError(`routes[${JSON.stringify(key)}]`, error);
     }
     router.add('GET', path, [order++, { policy, route: label, path }]);
   }

@@ -1,3 +1,5 @@
+/** The core's user API, re-exported: `@routecache/nestjs` is the one package a NestJS app installs. */
+export * from '@routecache/core';
 export { CachePolicy, NoCache } from './decorators';
 export type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
 export { CACHE_POLICY_METADATA, NO_CACHE, ROUTE_CACHE, ROUTE_CACHE_OPTIONS } from './route-cache.constants';

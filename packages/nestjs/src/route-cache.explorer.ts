@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { type AdapterCache, type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { type Policy, PolicyError, type PolicyInput } from '@routecache/core';
+import { type AdapterCache } from '@routecache/core/adapter';
 import { CACHE_POLICY_METADATA, NO_CACHE, ROUTE_CACHE_ADAPTER } from './route-cache.constants';
 
 type PolicyMetadata = PolicyInput | typeof NO_CACHE;
@@ -63,7 +64,7 @@ export class RouteCacheExplorer implements OnModuleInit {
       return this.adapter.definePolicy(input);
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
-      const named = new PolicyError(error.field, error.message);
+      const named = new PolicyError(error.field, error.reason);
       named.message = `@CachePolicy() on ${where}: ${error.message}`;
       named.cause = error;
       throw named;

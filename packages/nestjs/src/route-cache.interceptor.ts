@@ -19,7 +19,8 @@ import type {
   ResponseHeaders,
   RouteCache,
 } from '@routecache/core';
-import { hasRequestBody, methodRole, routedUrl, routeLabel, withVary } from '@routecache/core';
+import { withVary } from '@routecache/core';
+import { hasRequestBody, methodRole, routedUrl, routeLabel } from '@routecache/core/adapter';
 import { lastValueFrom, Observable } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';

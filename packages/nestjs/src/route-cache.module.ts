@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { type AdapterCache, adapterCache, type RouteCache } from '@routecache/core';
+import { type RouteCache } from '@routecache/core';
+import { type AdapterCache, resolveAdapterCache } from '@routecache/core/adapter';
 import type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
 import { ROUTE_CACHE, ROUTE_CACHE_ADAPTER, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
 import { RouteCacheExplorer } from './route-cache.explorer';
@@ -23,7 +24,7 @@ import { RouteCacheService } from './route-cache.service';
   providers: [
     {
       provide: ROUTE_CACHE_ADAPTER,
-      useFactory: (options: RouteCacheModuleOptions): AdapterCache => adapterCache(options),
+      useFactory: (options: RouteCacheModuleOptions): AdapterCache => resolveAdapterCache(options),
       inject: [ROUTE_CACHE_OPTIONS],
     },
     {

@@ -1,13 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import {
-  adapterCache,
-  type CacheAnswer,
-  type CacheOptions,
-  type CacheRequest,
-  hasRequestBody,
-  type RouteCache,
-  type TargetedCacheControl,
+import type {
+  CacheAnswer,
+  CacheOptions,
+  CacheRequest,
+  RouteCache,
+  TargetedCacheControl,
 } from '@routecache/core';
+import { hasRequestBody, resolveAdapterCache } from '@routecache/core/adapter';
 import { createProxyOrigin } from './proxy-origin';
 import { UpstreamError } from './upstream-request';
 
@@ -80,7 +79,7 @@ export function createProxy(options: ProxyOptions): RouteCacheProxy {
     throw new TypeError(`timeoutMs: must be a positive number of milliseconds, got ${timeoutMs}`);
   const own = rest.cache === undefined;
   const targetedFields = options.targetedFields ?? (own ? PROXY_TARGETED_FIELDS : undefined);
-  const { cache, owned } = adapterCache(own ? { ...rest, targetedFields } : rest);
+  const { cache, owned } = resolveAdapterCache(own ? { ...rest, targetedFields } : rest);
   const policy = cache.definePolicy({ from: 'response' });
   // W3C Edge Architecture §2.2: a surrogate advertises itself so the origin can target it.
   const deviceToken =

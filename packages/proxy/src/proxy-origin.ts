@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { isEndlessStream, type Origin, type OriginContext, originHiddenHeaders } from '@routecache/core';
+import type { Origin, OriginContext } from '@routecache/core';
+import { isEndlessStream, originHiddenHeaders } from '@routecache/core/adapter';
 import { removeHopByHop } from './hop-by-hop';
 import { sendUpstream, UpstreamError } from './upstream-request';
 

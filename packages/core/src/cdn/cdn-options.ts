@@ -1,5 +1,5 @@
-import { parseDuration } from '../duration';
 import { PolicyError } from '../errors';
+import { parseDuration } from '../policy/duration';
 import type { CacheOptions, TagHeader, TagHeaderName, TargetedCacheControl } from '../types';
 import type { Purger } from './purger';
 

@@ -1,5 +1,5 @@
-import { parseHttpDate } from '../conditional';
 import { PolicyError, PurgeError } from '../errors';
+import { parseHttpDate } from '../http/conditional';
 
 /** A `fetch` implementation (the global one by default); injectable for proxies and tests. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

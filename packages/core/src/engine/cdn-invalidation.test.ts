@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyError, PurgeError, StoreError } from '../errors';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import { recordingPurger } from '../testing/recording-purger';
 import { createCache } from './create-cache';

@@ -2,7 +2,7 @@ import { createPurgeQueue } from '../cdn/purge-queue';
 import type { MetricsSink } from '../metrics/events';
 import type { StoreInspection } from '../metrics/inspection';
 import { createMetricsHub } from '../metrics/metrics-hub';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import type {
   CacheOptions,
   CacheStats,

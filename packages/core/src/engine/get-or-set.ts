@@ -1,5 +1,5 @@
-import { parseDuration } from '../duration';
-import { normalizeTags } from '../policy';
+import { parseDuration } from '../policy/duration';
+import { normalizeTags } from '../policy/policy';
 import type { CacheEntry, EntryOptions } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';

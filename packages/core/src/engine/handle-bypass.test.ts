@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { bodyText, fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';
 
 const publicPolicy = definePolicy({ maxAge: 60, sMaxAge: 300, tags: ['products'] });

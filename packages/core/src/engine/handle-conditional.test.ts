@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';
 
 const policy = definePolicy({ maxAge: 60 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import type { ResponseHeaders } from '../types';
 import { bodyText, fakeOrigin, header, makeRequest, settle, setupCache, textResponse } from './test-fixtures';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import type { OriginResponse } from '../types';
 import {
   bodyText,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import { createFakeClock } from '../testing/fake-clock';
 import type { Store } from '../types';

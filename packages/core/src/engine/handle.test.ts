@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { buildCacheKey } from '../key';
-import { definePolicy } from '../policy';
+import { buildCacheKey } from '../http/key';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import type { CacheEntry, ResponseHeaders, Store } from '../types';
 import { bodyText, fakeOrigin, header, makeRequest, setupCache, textResponse } from './test-fixtures';

@@ -10,7 +10,7 @@ import { waitForLockHolder } from './lock-wait';
 import { type OriginResult, runOrigin } from './origin-run';
 import { createScopeMemo, type RequestScope, resolveRequestScope } from './request-scope';
 import { createSingleFlight, type Flight } from './single-flight';
-import { passUnsafe, runOriginDirect, toAnswer } from './unsafe';
+import { passUnsafe, runOriginDirect, toAnswer } from './unsafe-methods';
 
 /** How long an in-process waiter waits for the leader when no lock options say otherwise, ms. */
 const DEFAULT_FLIGHT_WAIT_MS = 5000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyError, PurgeError } from '../errors';
 import type { StoreProbe } from '../metrics/inspection';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import { recordingPurger } from '../testing/recording-purger';
 import type { Store } from '../types';

@@ -1,5 +1,5 @@
-import { buildNotModifiedHeaders, isNotModified } from '../conditional';
-import { buildCacheStatus, type CacheStatusEntry } from '../headers';
+import { buildNotModifiedHeaders, isNotModified } from '../http/conditional';
+import { buildCacheStatus, type CacheStatusEntry } from '../http/headers';
 import type { CacheAnswer, CacheEntry, ResponseHeaders, StoredResponse } from '../types';
 import { reportAnswer } from './answer-event';
 import type { EngineContext } from './context';

@@ -1,4 +1,4 @@
-import { isValidTag } from '../policy';
+import { isValidTag } from '../policy/policy';
 
 /** Store key of a `getOrSet` entry; kept apart from HTTP entries by the `data` segment. */
 export function buildDataKey(namespace: string, key: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StoreError } from '../errors';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import { createFakeClock } from '../testing/fake-clock';
 import { createCache } from './create-cache';

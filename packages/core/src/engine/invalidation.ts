@@ -1,7 +1,7 @@
 import { PurgeError, StoreError } from '../errors';
-import { parseRequestUrl } from '../key';
+import { parseRequestUrl } from '../http/key';
 import { monotonicMs } from '../metrics/metrics-hub';
-import { normalizeTags } from '../policy';
+import { normalizeTags } from '../policy/policy';
 import type { CacheRequest, InvalidationMode, ResponseHeaders } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { buildDataKey, buildUrlTag } from './internal-keys';

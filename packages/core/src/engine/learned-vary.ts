@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { parseRequestUrl } from '../key';
-import { withVary } from '../policy';
+import { parseRequestUrl } from '../http/key';
+import { withVary } from '../policy/policy';
 import type { CacheRequest, Logger, Policy } from '../types';
 
 /** Routes remembered per policy, and request headers learned per route: both bounded. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerEvent, MetricsSink, OriginRunEnd, OriginRunInfo } from '../metrics/events';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import { tieredStore } from '../stores/tiered';
 import { fakeOrigin, makeRequest, setupCache, textResponse } from './test-fixtures';

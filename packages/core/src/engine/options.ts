@@ -1,8 +1,8 @@
 import { type ResolvedCdnOptions, resolveCdnOptions } from '../cdn/cdn-options';
-import { parseDuration } from '../duration';
 import { PolicyError } from '../errors';
-import { DEFAULT_KEY_HEADERS } from '../key-headers';
-import { definePolicy, TOKEN } from '../policy';
+import { DEFAULT_KEY_HEADERS } from '../http/key-headers';
+import { parseDuration } from '../policy/duration';
+import { definePolicy, TOKEN } from '../policy/policy';
 import type { TargetedFieldsOptions } from '../rfc9111/targeted-fields';
 import { memoryStore } from '../stores/memory';
 import type { CacheOptions, Logger, PolicyInput, Store, TagHeader, TargetedCacheControl } from '../types';

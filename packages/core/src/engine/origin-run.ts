@@ -1,8 +1,10 @@
-import { createETag } from '../conditional';
-import { parseRequestUrl } from '../key';
-import { NEGATIVE_STATUS_CODES, normalizeTags, TOKEN } from '../policy';
-import { mergeResponsePolicy } from '../response-policy';
-import { applyPolicyHeaders, getStoreDecision } from '../response-rules';
+import { createETag } from '../http/conditional';
+import { parseRequestUrl } from '../http/key';
+import { readRequestHeader } from '../http/request-headers';
+import { getStoreDecision } from '../http/store-decision';
+import { NEGATIVE_STATUS_CODES, normalizeTags, TOKEN } from '../policy/policy';
+import { applyPolicyHeaders } from '../policy/policy-headers';
+import { mergeResponsePolicy } from '../policy/policy-override';
 import { buildValidationHeaders, isSelectedForUpdate, updateStoredHeaders } from '../rfc9111/validation';
 import type {
   CacheEntry,
@@ -187,7 +189,7 @@ async function finishRun(
           tags,
           response,
           {
-            authorization: readRequestHeader(scope, 'authorization') !== undefined,
+            authorization: readRequestHeader(scope.request.headers, 'authorization') !== undefined,
             requestTime: startedAt,
             responseTime: clock(),
           },
@@ -306,16 +308,6 @@ function policyTimes(policy: Policy, status: number): EntryTimes {
     staleWhileRevalidate: policy.staleWhileRevalidate,
     staleIfError: policy.staleIfError,
   };
-}
-
-/** A request header of the scope's request; `undefined` when absent or unreadable. */
-function readRequestHeader(scope: RequestScope, name: string): string | undefined {
-  try {
-    const value = scope.request.headers(name);
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Tags after an override: its own list when it gives one (normalized), none when privatized. */

@@ -1,6 +1,7 @@
-import { buildCacheKey, filterQuery, parseRequestUrl } from '../key';
-import { type KeyHeaderValues, readKeyHeaders } from '../key-headers';
-import { encodeTags } from '../policy';
+import { buildCacheKey, filterQuery, parseRequestUrl } from '../http/key';
+import { type KeyHeaderValues, readKeyHeaders } from '../http/key-headers';
+import { readRequestHeader } from '../http/request-headers';
+import { encodeTags } from '../policy/policy';
 import type { CacheRequest, Logger, Policy, RequestInfo } from '../types';
 import { createMemo, joinMemoKey, type Memo } from './memo';
 
@@ -175,7 +176,7 @@ function createRequestInfo(
 /** The policy's `vary` headers with this request's values (`undefined` when absent). */
 function readVary(request: CacheRequest, policy: Policy): [string, string | undefined][] {
   const vary: [string, string | undefined][] = [];
-  for (const name of policy.vary) vary.push([name, readHeader(request, name)]);
+  for (const name of policy.vary) vary.push([name, readRequestHeader(request.headers, name)]);
   return vary;
 }
 
@@ -278,7 +279,7 @@ function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | unde
     policy.scope === 'public' &&
     policy.from !== 'response' &&
     !policy.shareAuthenticated &&
-    readHeader(request, 'authorization') !== undefined
+    readRequestHeader(request.headers, 'authorization') !== undefined
   ) {
     return { fwd: 'request', detail: 'authorization', policy: privatize(policy) };
   }
@@ -343,15 +344,6 @@ function resolveIdentity(policy: Policy, info: () => RequestInfo, logger: Logger
     return typeof identity === 'string' && identity !== '' ? identity : undefined;
   } catch (error) {
     report(logger, 'the policy identify function threw; nothing private stored', error);
-    return undefined;
-  }
-}
-
-function readHeader(request: CacheRequest, name: string): string | undefined {
-  try {
-    const value = request.headers(name);
-    return typeof value === 'string' ? value : undefined;
-  } catch {
     return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { mergeVary } from '../headers';
+import { mergeVary } from '../http/headers';
 import { readFirstField } from '../rfc9111/fields';
 import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
 import { readSharedResponse } from '../rfc9111/shared-response';

@@ -1,4 +1,4 @@
-import { buildAgeHeader, parseCacheControl } from '../headers';
+import { buildAgeHeader, parseCacheControl } from '../http/headers';
 import type { CacheEntry, ResponseHeaders } from '../types';
 
 /** The fields whose lifetimes a downstream cache (browser, CDN, Varnish) may use. */

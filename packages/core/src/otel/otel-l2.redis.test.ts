@@ -10,7 +10,7 @@ import { parentId, startTestSdk, type TestSdk } from '../../../../test-support/o
 import { cleanupPrefix, closeClients, connect, uniquePrefix } from '../../../../test-support/redis-harness';
 import { createCache } from '../engine/create-cache';
 import { fakeOrigin, makeRequest } from '../engine/test-fixtures';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { redisStore } from '../redis/redis-store';
 import { memoryStore } from '../stores/memory';
 import { tieredStore } from '../stores/tiered';

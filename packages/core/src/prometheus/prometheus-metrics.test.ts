@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCache } from '../engine/create-cache';
 import { fakeOrigin, makeRequest, setupCache, textResponse } from '../engine/test-fixtures';
 import { PolicyError } from '../errors';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import { memoryStore } from '../stores/memory';
 import type { Store } from '../types';
 import { registerPrometheusMetrics } from './prometheus-metrics';

@@ -1,3 +1,4 @@
+import { PolicyError } from '../errors';
 /** `createCircuitBreaker()` options. */
 export interface CircuitBreakerOptions {
   /**
@@ -45,12 +46,10 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}): Circu
   const threshold = options.threshold ?? 5;
   const breakDurationMs = options.breakDurationMs ?? 5000;
   if (!Number.isInteger(threshold) || threshold < 1) {
-    throw new RangeError(`circuit breaker: "threshold" must be a positive integer, got ${String(threshold)}`);
+    throw new PolicyError('breaker.threshold', `must be a positive integer, got ${String(threshold)}`);
   }
   if (!(breakDurationMs >= 0) || !Number.isFinite(breakDurationMs)) {
-    throw new RangeError(
-      `circuit breaker: "breakDurationMs" must be >= 0 ms, got ${String(breakDurationMs)}`,
-    );
+    throw new PolicyError('breaker.breakDurationMs', `must be >= 0 ms, got ${String(breakDurationMs)}`);
   }
   const clock = options.clock ?? Date.now;
   let state: CircuitState = 'closed';

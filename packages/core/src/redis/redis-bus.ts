@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { PolicyError } from '../errors';
 import type { BusInspection } from '../metrics/inspection';
 import type { Bus, BusMessage } from '../types';
 
@@ -85,15 +86,16 @@ interface Sender {
 export function redisBus(options: RedisBusOptions): RedisBus {
   const { client } = options;
   if (!client || typeof (client as Redis).duplicate !== 'function') {
-    throw new TypeError('redisBus: option "client" must be an ioredis Redis or Cluster instance');
+    throw new PolicyError('redisBus.client', 'must be an ioredis Redis or Cluster instance');
   }
   const channel = options.channel ?? 'routecache:bus';
   const heartbeatMs = options.heartbeatMs ?? 1000;
   if (typeof channel !== 'string' || channel === '')
-    throw new TypeError('redisBus: option "channel" must be a non-empty string');
+    throw new PolicyError('redisBus.channel', 'must be a non-empty string');
   if (!(heartbeatMs > 0) || !Number.isFinite(heartbeatMs)) {
-    throw new RangeError(
-      `redisBus: option "heartbeatMs" must be a positive number of ms, got ${String(heartbeatMs)}`,
+    throw new PolicyError(
+      'redisBus.heartbeatMs',
+      `must be a positive number of ms, got ${String(heartbeatMs)}`,
     );
   }
   const subscribeTimeoutMs = options.subscribeTimeoutMs ?? 5000;

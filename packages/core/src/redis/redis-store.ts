@@ -1,9 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { StoreError } from '../errors';
+import { PolicyError, prefixPolicyError, StoreError } from '../errors';
 import type { StoreObserver } from '../metrics/events';
 import type { KeyspaceSample, StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
-import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreLock, StoreSetOptions } from '../types';
+import { atLeastOneSecond } from '../policy/duration';
+import type {
+  CacheEntry,
+  Duration,
+  InvalidationMode,
+  LayerStats,
+  Store,
+  StoreLock,
+  StoreSetOptions,
+} from '../types';
 import { withinDeadline } from './call-deadline';
 import {
   type CircuitBreaker,
@@ -56,10 +65,10 @@ export interface RedisStoreOptions {
   /**
    * How long invalidation times are remembered for the race guard (behaviour 8), in seconds:
    * a handler run that started before an invalidation and ends later than this can still write
-   * its result.
+   * its result. Seconds or a duration string (`'10m'`), at least 1 second.
    * @default 600
    */
-  guardTtl?: number;
+  guardTtl?: Duration;
   /**
    * Circuit breaker: after `threshold` consecutive failures (errors or timeouts), reads, writes
    * and locks are skipped (rejected at once, counted as `skipped`) for `breakDurationMs`, then
@@ -121,21 +130,21 @@ function wrongTypeAsMiss(error: Error): null {
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const { client } = options;
   if (!client || typeof (client as Redis).getBuffer !== 'function') {
-    throw new TypeError('redisStore: option "client" must be an ioredis Redis or Cluster instance');
+    throw new PolicyError('redisStore.client', 'must be an ioredis Redis or Cluster instance');
   }
   const prefix = options.prefix ?? 'rc:';
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-    throw new TypeError('redisStore: option "prefix" must be a string without "{" or "}"');
+    throw new PolicyError('redisStore.prefix', 'must be a string without "{" or "}"');
   }
   const timeoutMs = positive(options.timeoutMs, 250, 'timeoutMs');
   const invalidationTimeoutMs = positive(options.invalidationTimeoutMs, 5000, 'invalidationTimeoutMs');
   const isCluster = (client as { isCluster?: boolean }).isCluster === true;
   const buckets = positive(options.buckets, isCluster ? 64 : 1, 'buckets');
-  if (!Number.isInteger(buckets)) throw new TypeError('redisStore: option "buckets" must be an integer');
-  const guardTtlMs = String(Math.ceil(positive(options.guardTtl, 600, 'guardTtl') * 1000));
+  if (!Number.isInteger(buckets)) throw new PolicyError('redisStore.buckets', 'must be an integer');
+  const guardTtlMs = String(atLeastOneSecond(options.guardTtl ?? 600, 'redisStore.guardTtl') * 1000);
   const clock = options.clock ?? Date.now;
   const breaker: CircuitBreaker | undefined =
-    options.breaker === false ? undefined : createCircuitBreaker(options.breaker ?? {});
+    options.breaker === false ? undefined : breakerFor(options.breaker);
   const counters = { hits: 0, misses: 0, errors: 0, skipped: 0 };
 
   const setScript = defineScript(SET_SCRIPT);
@@ -538,10 +547,19 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
+/** The store's circuit breaker; an invalid option is named under `redisStore.breaker`. */
+function breakerFor(options: CircuitBreakerOptions | undefined): CircuitBreaker {
+  try {
+    return createCircuitBreaker(options ?? {});
+  } catch (error) {
+    throw prefixPolicyError('redisStore', error);
+  }
+}
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`redisStore: option "${name}" must be a positive number, got ${String(value)}`);
+    throw new PolicyError(`redisStore.${name}`, `must be a positive number, got ${String(value)}`);
   }
   return value;
 }

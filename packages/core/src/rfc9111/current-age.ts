@@ -1,7 +1,7 @@
 /**
  * RFC 9111 §4.2.3 (and §5.1 `Age`): how old a response is.
  */
-import { parseHttpDate } from '../conditional';
+import { parseHttpDate } from '../http/conditional';
 import type { ResponseHeaders } from '../types';
 import { readFirstField } from './fields';
 

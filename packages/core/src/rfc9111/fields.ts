@@ -2,7 +2,7 @@
  * Reading response fields the way RFC 9111 reads them, over plain header records (lower-case or
  * any-case names; a value or a list of field lines).
  */
-import { parseCacheControl } from '../headers';
+import { parseCacheControl } from '../http/headers';
 import type { ResponseHeaders } from '../types';
 
 /** Cache-Control directives: lower-case names → value, or `true` for a bare directive. */

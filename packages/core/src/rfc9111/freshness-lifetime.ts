@@ -1,7 +1,7 @@
 /**
  * RFC 9111 §4.2.1 and §4.2.2: a response's freshness lifetime as a shared cache computes it.
  */
-import { parseHttpDate } from '../conditional';
+import { parseHttpDate } from '../http/conditional';
 import type { ResponseHeaders } from '../types';
 import { parseDeltaSeconds, readCacheControl, readField, readFirstField } from './fields';
 import { isHeuristicallyCacheable } from './status-codes';

@@ -2,7 +2,7 @@
  * Tags a response names for itself, for a shared cache's invalidation: `Surrogate-Key`
  * (space-separated; Fastly, Varnish xkey) and `Cache-Tag` (comma-separated; Cloudflare, Akamai).
  */
-import { encodeTags } from '../policy';
+import { encodeTags } from '../policy/policy';
 import type { ResponseHeaders } from '../types';
 import { readField } from './fields';
 

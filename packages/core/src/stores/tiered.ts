@@ -1,7 +1,7 @@
-import { parseDuration } from '../duration';
-import { StoreError } from '../errors';
+import { PolicyError, StoreError } from '../errors';
 import type { StoreObserver } from '../metrics/events';
 import type { StoreInspection, StoreProbe, StoreProbeOptions } from '../metrics/inspection';
+import { parseDuration } from '../policy/duration';
 import type {
   Bus,
   BusMessage,
@@ -81,7 +81,10 @@ export interface TieredStore extends Store {
 export function tieredStore(options: TieredStoreOptions): TieredStore {
   const { l1, l2, bus, logger } = options;
   if (!l1 || !l2 || typeof l1.get !== 'function' || typeof l2.get !== 'function') {
-    throw new TypeError('tieredStore: options "l1" and "l2" must be stores');
+    throw new PolicyError(
+      l1 && typeof l1.get === 'function' ? 'tieredStore.l2' : 'tieredStore.l1',
+      'must be a store',
+    );
   }
   const l1TtlMs = parseDuration(options.l1Ttl ?? 60, 'l1Ttl') * 1000;
   const clock = options.clock ?? Date.now;

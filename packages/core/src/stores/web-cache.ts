@@ -1,4 +1,6 @@
-import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreSetOptions } from '../types';
+import { PolicyError } from '../errors';
+import { atLeastOneSecond } from '../policy/duration';
+import type { CacheEntry, Duration, InvalidationMode, LayerStats, Store, StoreSetOptions } from '../types';
 import { createInvalidationLog } from './invalidation-log';
 
 /** The part of the Web Cache API (`Cache`) the store uses; `caches.default` and `caches.open()` give one. */
@@ -41,10 +43,10 @@ export interface WebCacheStoreOptions {
   /**
    * How long a tag or key invalidation record is kept in the cache, in seconds. Entries stored
    * before an invalidation stay hidden as long as the record lives; keep it at least as long as
-   * your longest `ttl` plus grace windows.
+   * your longest `ttl` plus grace windows. Seconds or a duration string (`'7d'`), at least 1 second.
    * @default 604800 (7 days)
    */
-  recordTtl?: number;
+  recordTtl?: Duration;
 }
 
 /** When a tag or key was last invalidated, per mode, in ms since epoch (cache clock). */
@@ -97,10 +99,16 @@ export function webCacheStore(options: WebCacheStoreOptions = {}): Store {
   const base = `${(options.origin ?? 'https://routecache.internal').replace(/\/+$/, '')}/${encodeURIComponent(name)}`;
   const clock = options.clock ?? Date.now;
   const maxIndexedKeys = options.maxIndexedKeys ?? 10_000;
-  const recordTtl = options.recordTtl ?? 604_800;
+  if (!Number.isInteger(maxIndexedKeys) || maxIndexedKeys < 1)
+    throw new PolicyError(
+      'webCacheStore.maxIndexedKeys',
+      `must be a positive integer, got ${String(maxIndexedKeys)}`,
+    );
+  const recordTtl = atLeastOneSecond(options.recordTtl ?? 604_800, 'webCacheStore.recordTtl');
   if (options.cache === undefined && typeof (globalThis as { caches?: unknown }).caches !== 'object') {
-    throw new TypeError(
-      'webCacheStore: this runtime has no Web Cache API (`caches`); pass the `cache` option',
+    throw new PolicyError(
+      'webCacheStore.cache',
+      'this runtime has no Web Cache API (`caches`); pass the `cache` option',
     );
   }
   let opened: Promise<WebCache> | undefined;

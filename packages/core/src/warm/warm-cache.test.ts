@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../engine/create-cache';
 import { makeRequest, textResponse } from '../engine/test-fixtures';
-import { definePolicy } from '../policy';
+import { definePolicy } from '../policy/policy';
 import type { RouteCache } from '../types';
 import { warmCache } from './warm-cache';
 import type { WarmDispatch } from './warm-types';

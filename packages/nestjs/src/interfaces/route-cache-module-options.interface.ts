@@ -1,4 +1,4 @@
-import type { AdapterCacheOptions } from '@routecache/core';
+import type { AdapterCacheOptions } from '@routecache/core/adapter';
 
 /**
  * Options of `RouteCacheModule.forRoot()` / the factory of `forRootAsync()`: the core's

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
-import { asciiText, latin1Text } from '@routecache/core';
+import { asciiText, latin1Text } from '@routecache/core/adapter';
 import type { Platform } from './response-body.util';
 
 /** What `StreamableFile`'s constructor is given so that it opens no stream (see `BufferedBody`). */

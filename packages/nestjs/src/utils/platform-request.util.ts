@@ -1,4 +1,4 @@
-import { requestHost, withoutOriginHiddenHeaders } from '@routecache/core';
+import { requestHost, withoutOriginHiddenHeaders } from '@routecache/core/adapter';
 import type { PlatformRequest } from './request-url.util';
 
 /**

@@ -1,0 +1,18 @@
+import type { HeaderGetter } from '../types';
+
+/**
+ * A request header through the adapter's getter: `undefined` when absent or when the getter
+ * throws (a request must never fail on a header the cache reads). A list some runtime hands
+ * over as an array is joined with `, ` (RFC 9110 §5.3). A blank value is returned as is:
+ * presence rules (an empty `Authorization` is still present) are the caller's.
+ */
+export function readRequestHeader(headers: HeaderGetter, name: string): string | undefined {
+  let value: unknown;
+  try {
+    value = headers(name);
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(value)) return value.join(', ');
+  return typeof value === 'string' ? value : undefined;
+}

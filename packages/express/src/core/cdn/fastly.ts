@@ -1,0 +1,2 @@
+/** `@routecache/core/cdn/fastly`, re-exported so that one install line per framework suffices. */
+export * from '@routecache/core/cdn/fastly';
