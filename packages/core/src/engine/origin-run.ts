@@ -16,6 +16,7 @@ import type {
   StoredResponse,
 } from '../types';
 import type { EngineContext } from './context';
+import { capByHandlerHeaders } from './handler-freshness';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
 import { buildUrlTag } from './internal-keys';
 import type { RequestScope } from './request-scope';
@@ -211,6 +212,23 @@ async function finishRun(
         else reason = 'vary-unkeyed';
       }
       if (reason === undefined && body.byteLength > maxBodyBytes) reason = 'too-large';
+      if (!fromResponse) {
+        // The handler's own Cache-Control may be stricter than the route's policy: the shorter wins.
+        times = capByHandlerHeaders(
+          policyTimes(policy, status),
+          status,
+          response.headers,
+          startedAt,
+          clock(),
+        );
+        if (
+          reason === undefined &&
+          !(times.ttl > 0) &&
+          !(times.staleWhileRevalidate > 0) &&
+          !(times.staleIfError > 0)
+        )
+          reason = 'stale';
+      }
     }
   }
   const entry =
