@@ -6,6 +6,7 @@ import type {
   RouteCache,
   TargetedCacheControl,
 } from '@routecache/core';
+import { PolicyError } from '@routecache/core';
 import { hasRequestBody, resolveAdapterCache } from '@routecache/core/adapter';
 import { createProxyOrigin } from './proxy-origin';
 import { UpstreamError } from './upstream-request';
@@ -72,11 +73,22 @@ export function createProxy(options: ProxyOptions): RouteCacheProxy {
     targetedFields: _fields,
     ...rest
   } = options;
-  const upstream = new URL(String(target));
+  let upstream: URL;
+  try {
+    upstream = new URL(String(target));
+  } catch {
+    throw new PolicyError(
+      'createProxy.upstream',
+      `must be an http: or https: URL, got ${JSON.stringify(target)}`,
+    );
+  }
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:')
-    throw new TypeError(`upstream: must be an http: or https: URL, got ${upstream.protocol}`);
+    throw new PolicyError('createProxy.upstream', `must be an http: or https: URL, got ${upstream.protocol}`);
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0))
-    throw new TypeError(`timeoutMs: must be a positive number of milliseconds, got ${timeoutMs}`);
+    throw new PolicyError(
+      'createProxy.timeoutMs',
+      `must be a positive number of milliseconds, got ${timeoutMs}`,
+    );
   const own = rest.cache === undefined;
   const targetedFields = options.targetedFields ?? (own ? PROXY_TARGETED_FIELDS : undefined);
   const { cache, owned } = resolveAdapterCache(own ? { ...rest, targetedFields } : rest);

@@ -59,14 +59,9 @@ export function createProxyOrigin(input: ProxyOriginInput): Origin {
     if (endless || declared > ctx.maxBodyBytes) {
       return streamThrough(input, ctx, status, responseHeaders, upstream, []);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of upstream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.byteLength;
-      if (size > ctx.maxBodyBytes)
-        return streamThrough(input, ctx, status, responseHeaders, upstream, chunks);
-    }
+    const read = await readUpTo(upstream, ctx.maxBodyBytes);
+    if (!read.complete) return streamThrough(input, ctx, status, responseHeaders, upstream, read.chunks);
+    const { chunks, size } = read;
     const buffered = Buffer.concat(chunks, size);
     return {
       status,
@@ -147,4 +142,44 @@ function appendHeader(headers: Record<string, string | string[]>, name: string, 
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Reads `stream` while it fits in `max` bytes. Past that it stops (paused, not destroyed: an
+ * async iterator left early would destroy it) and hands back what was read, for the rest to be
+ * piped. Rejects when the stream fails.
+ */
+function readUpTo(
+  stream: IncomingMessage,
+  max: number,
+): Promise<{ complete: boolean; chunks: Buffer[]; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size > max) {
+        stream.pause();
+        cleanup();
+        resolve({ complete: false, chunks, size });
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve({ complete: true, chunks, size });
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
 }
