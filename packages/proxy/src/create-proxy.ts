@@ -7,7 +7,7 @@ import type {
   TargetedCacheControl,
 } from '@routecache/core';
 import { PolicyError } from '@routecache/core';
-import { hasRequestBody, resolveAdapterCache } from '@routecache/core/adapter';
+import { CONDITIONAL_REQUEST_HEADERS, hasRequestBody, resolveAdapterCache } from '@routecache/core/adapter';
 import { createProxyOrigin } from './proxy-origin';
 import { UpstreamError } from './upstream-request';
 
@@ -139,13 +139,16 @@ function toCacheRequest(request: IncomingMessage): CacheRequest {
   };
 }
 
-/** The request's method, URL, headers and socket for a background refresh, without its body. */
+/** The request's method, URL, headers and socket for a background refresh, without its body or preconditions. */
 function detached(request: IncomingMessage): IncomingMessage {
   return {
     method: request.method,
     url: request.url,
     httpVersion: request.httpVersion,
-    headers: { ...request.headers },
+    // A refresh must produce the full representation: no precondition, no range (RFC 9110 §13.1, §14.2).
+    headers: Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !CONDITIONAL_REQUEST_HEADERS.includes(name)),
+    ),
     socket: {
       remoteAddress: request.socket.remoteAddress,
       encrypted: (request.socket as { encrypted?: boolean }).encrypted,

@@ -7,7 +7,7 @@ import {
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProxy, type ProxyOptions } from './create-proxy';
 
 /** What a test upstream saw of one request. */
@@ -235,6 +235,22 @@ describe('createProxy', () => {
     const stale = await send(`${url}/s`);
     expect(stale.status).toBe(200);
     expect(stale.body).toBe('body 1');
+  });
+
+  it('serves stale within stale-while-revalidate and refreshes in the background, without the preconditions', async () => {
+    const up = await upstream((_seen, n, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=1, stale-while-revalidate=60' });
+      res.end(`body ${n}`);
+    });
+    const { url, advance } = await proxyTo(up.url);
+    await send(`${url}/swr`);
+    advance(2000);
+    const stale = await send(`${url}/swr`, { headers: { range: 'bytes=0-1', 'if-match': '"x"' } });
+    expect(stale.body).toBe('body 1');
+    await vi.waitFor(() => expect(up.seen).toHaveLength(2));
+    expect(up.seen[1]!.headers.range).toBeUndefined();
+    expect(up.seen[1]!.headers['if-match']).toBeUndefined();
+    await vi.waitFor(async () => expect((await send(`${url}/swr`)).body).toBe('body 2'));
   });
 
   it('obeys Surrogate-Control targeted at it and advertises Surrogate-Capability', async () => {
