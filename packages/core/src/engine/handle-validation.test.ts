@@ -246,3 +246,17 @@ describe("handle: a route policy under a handler's stricter Cache-Control", () =
     expect(header(first, 'cache-status')).toBe('routecache; fwd=miss; ttl=60; stored');
   });
 });
+
+describe('handle: a from: response route that learned a Vary', () => {
+  it("passes the origin's Vary on as written", async () => {
+    const { cache } = setupCache();
+    const origin = fakeOrigin((_ctx, n) =>
+      textResponse(`body ${n}`, 200, { 'cache-control': 'max-age=60', vary: 'Foo' }),
+    );
+    const first = await cache.handle(makeRequest('/v', { headers: { foo: '1' } }), fromResponse, origin);
+    const hit = await cache.handle(makeRequest('/v', { headers: { foo: '1' } }), fromResponse, origin);
+    expect(header(first, 'vary')).toBe('Foo');
+    expect(header(hit, 'vary')).toBe('Foo');
+    expect(bodyText(hit)).toBe('body 1');
+  });
+});

@@ -40,7 +40,8 @@ export type ResponseSourceDecision =
 export function buildPassThroughHeaders(policy: Policy, handlerHeaders: ResponseHeaders): ResponseHeaders {
   const headers: ResponseHeaders = {};
   for (const [name, value] of Object.entries(handlerHeaders)) headers[name.toLowerCase()] = value;
-  if (policy.vary.length > 0) {
+  // A Vary that already names every keyed header is passed on as the origin wrote it.
+  if (policy.vary.length > 0 && !namesAll(headers.vary, policy.vary)) {
     const vary = mergeVary(headers.vary, policy.vary);
     if (vary) headers.vary = vary;
   }
@@ -101,4 +102,12 @@ export function decideResponseSource(
 /** True when a stored response can be validated (RFC 9111 §4.3.1): it has an `ETag` or a `Last-Modified`. */
 export function hasValidator(headers: ResponseHeaders): boolean {
   return Boolean(readFirstField(headers, 'etag')?.trim() || readFirstField(headers, 'last-modified')?.trim());
+}
+
+function namesAll(vary: string | string[] | undefined, names: readonly string[]): boolean {
+  if (vary === undefined) return false;
+  const listed = (Array.isArray(vary) ? vary.join(',') : vary)
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+  return names.every((name) => listed.includes(name));
 }
