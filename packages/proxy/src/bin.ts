@@ -29,7 +29,17 @@ async function main(): Promise<void> {
     const { recommendedRedisOptions, redisBus, redisStore } = await import('@routecache/core/redis');
     const client = new Redis(parsed.redisUrl, recommendedRedisOptions);
     closers.push(() => client.quit());
-    store = tieredStore({ l1: memoryStore(), l2: redisStore({ client }), bus: redisBus({ client }) });
+    // Listen once Redis answers (bounded): with the recommended options (no offline queue) the
+    // first requests would otherwise store nothing while the client connects.
+    await Promise.race([
+      new Promise((resolve) => client.once('ready', resolve)),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ]);
+    store = tieredStore({
+      l1: memoryStore(),
+      l2: redisStore({ client, prefix: parsed.redisPrefix }),
+      bus: redisBus({ client, channel: `${parsed.redisPrefix}bus` }),
+    });
   }
   const proxy = createProxy({
     upstream: parsed.upstream,

@@ -9,6 +9,7 @@ describe('parseProxyArgs', () => {
       host: '0.0.0.0',
       store: 'memory',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'rc:',
       timeoutMs: 30000,
       maxBodyBytes: undefined,
     });

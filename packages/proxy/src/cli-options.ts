@@ -7,6 +7,7 @@ export interface ProxyCliOptions {
   readonly host: string;
   readonly store: 'memory' | 'redis';
   readonly redisUrl: string;
+  readonly redisPrefix: string;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number | undefined;
 }
@@ -20,6 +21,7 @@ export const USAGE: string = `Usage: routecache-proxy --upstream <url> [options]
   --store memory|redis    where entries live                             default memory
   --redis-url <url>       Redis for --store redis (L1 memory + L2 Redis + bus)
                                                                          default redis://127.0.0.1:6379
+  --redis-prefix <p>      key prefix in Redis                            default rc:
   --timeout-ms <n>        upstream head / body-silence timeout, ms       default 30000
   --max-body-bytes <n>    largest body stored, bytes                     default 1048576
 `;
@@ -37,6 +39,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyCliOptions | 'help
       host: { type: 'string', default: '0.0.0.0' },
       store: { type: 'string', default: 'memory' },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+      'redis-prefix': { type: 'string', default: 'rc:' },
       'timeout-ms': { type: 'string', default: '30000' },
       'max-body-bytes': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -54,6 +57,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyCliOptions | 'help
     host: values.host,
     store,
     redisUrl: values['redis-url'],
+    redisPrefix: values['redis-prefix'],
     timeoutMs: readInteger('--timeout-ms', values['timeout-ms'], 1),
     maxBodyBytes:
       values['max-body-bytes'] === undefined
