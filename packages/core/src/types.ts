@@ -472,6 +472,26 @@ export interface HandleOptions {
 }
 
 /** Logger the cache reports problems to; default silent. */
+/** What `invalidate()` takes; every field is optional, an empty target does nothing. */
+export interface InvalidationTarget {
+  /** Tags: every entry carrying one of them (and the CDN's copies). */
+  tags?: readonly string[];
+  /** `getOrSet()` keys. */
+  keys?: readonly string[];
+  /** Public URLs (`https://host/path?query`): their stored GET/HEAD entries, and the CDN's copies. */
+  urls?: readonly string[];
+  /** `'delete'` removes; `'expire'` marks stale, so stale windows still serve them. Default `'delete'`. */
+  mode?: InvalidationMode;
+}
+
+/** What `invalidate()` resolves to. */
+export interface InvalidationResult {
+  /** Entries removed or expired, where the store can count them. */
+  keys: number;
+  /** Tags processed. */
+  tags: number;
+}
+
 export interface Logger {
   debug?(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
@@ -564,12 +584,7 @@ export interface RouteCache {
    * purged from the CDN. Rejects with a `StoreError` when the store failed, or a `PurgeError`
    * naming the CDN that did not acknowledge within its retry budget.
    */
-  invalidate(target: {
-    tags?: readonly string[];
-    keys?: readonly string[];
-    urls?: readonly string[];
-    mode?: InvalidationMode;
-  }): Promise<{ keys: number; tags: number }>;
+  invalidate(target: InvalidationTarget): Promise<InvalidationResult>;
   /**
    * The request-level entry point every adapter calls. Returns the answer itself when it is
    * known at once (a hit in an in-process store, a 304), so an adapter can send it without

@@ -1,5 +1,6 @@
 import { PurgeError } from '../errors';
 import type { CdnStats, Logger } from '../types';
+import { safeLogger } from '../util/safe-logger';
 import type { Purger } from './purger';
 import { splitBatches } from './split-batches';
 
@@ -72,7 +73,9 @@ interface Lane {
  * invalidation durably (an outbox) and replays it until `invalidate()` resolves.
  */
 export function createPurgeQueue(options: PurgeQueueOptions): PurgeQueue {
-  const { purgers, logger } = options;
+  const { purgers } = options;
+  // A throwing logger must not lose the purge.
+  const logger = safeLogger(options.logger);
   const counters = new Map<string, CdnStats>();
   const lanes = new Map<string, Lane>();
   for (const purger of purgers) {
@@ -187,11 +190,7 @@ export function createPurgeQueue(options: PurgeQueueOptions): PurgeQueue {
   }
 
   function log(level: 'warn' | 'error', message: string, context: Record<string, unknown>): void {
-    try {
-      logger[level](message, context);
-    } catch {
-      // A throwing logger must not lose the purge.
-    }
+    logger[level](message, context);
   }
 
   return {

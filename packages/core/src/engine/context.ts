@@ -32,11 +32,7 @@ export function runInBackground(
     try {
       await work();
     } catch (error) {
-      try {
-        context.options.logger.error(`routecache: ${label} failed`, { error });
-      } catch {
-        // A throwing logger must not surface as an unhandled rejection.
-      }
+      context.options.logger.error(`routecache: ${label} failed`, { error });
     }
   })();
   context.background.add(promise);

@@ -8,6 +8,8 @@ import type {
   CacheStats,
   CdnStats,
   EntryOptions,
+  InvalidationResult,
+  InvalidationTarget,
   Policy,
   PolicyInput,
   RouteCache,
@@ -18,7 +20,7 @@ import { createHandler } from './handle';
 import { type CdnHealth, createHealth } from './health';
 import { createHitForMiss } from './hit-for-miss';
 import { instrumentHandle } from './instrumented-handle';
-import { type InvalidationTarget, invalidate } from './invalidation';
+import { invalidate } from './invalidation';
 import { resolveCacheOptions } from './options';
 import { createSafeStore } from './safe-store';
 import { createStatsRecorder } from './stats';
@@ -95,7 +97,7 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     getOrSet<T>(key: string, load: () => Promise<T>, entryOptions?: EntryOptions): Promise<T> {
       return getOrSet(context, dataFlights, key, load, entryOptions);
     },
-    invalidate(target: InvalidationTarget): Promise<{ keys: number; tags: number }> {
+    invalidate(target: InvalidationTarget): Promise<InvalidationResult> {
       return invalidate(context, target);
     },
     definePolicy(input: PolicyInput): Policy {

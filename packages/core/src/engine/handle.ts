@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
 import { selectTargetedHeaders } from '../rfc9111/targeted-fields';
 import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Policy } from '../types';
+import { settledWithin } from '../util/deadline';
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
@@ -14,16 +15,6 @@ import { passUnsafe, runOriginDirect, toAnswer } from './unsafe-methods';
 
 /** How long an in-process waiter waits for the leader when no lock options say otherwise, ms. */
 const DEFAULT_FLIGHT_WAIT_MS = 5000;
-
-/** The flight's outcome, or `undefined` (run your own) when it takes longer than `ms`. */
-function waitBounded<T>(outcome: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-    (timer as { unref?: () => void }).unref?.();
-  });
-  return Promise.race([outcome, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** What waiters of a single flight get: the entry, or `undefined` to run the origin themselves. */
 type FlightOutcome = { readonly entry: CacheEntry } | undefined;
@@ -148,7 +139,10 @@ export function createHandler(
     const running = hitForMiss ? undefined : flights.join(scope.key);
     if (running) {
       // Bounded: a leader whose handler never ends must not hold its waiters forever.
-      const outcome = await waitBounded(running, options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS);
+      const outcome = await settledWithin(
+        running,
+        options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS,
+      );
       if (outcome && outcome.entry.key === scope.canonical) {
         stats.count('coalesced', scope.route);
         return answerFromEntry(context, scope, outcome.entry, { fwd: 'miss', collapsed: true });

@@ -1,11 +1,13 @@
 import { type ResolvedCdnOptions, resolveCdnOptions } from '../cdn/cdn-options';
 import { PolicyError } from '../errors';
+import { SF_TOKEN, TOKEN } from '../http/grammar';
 import { DEFAULT_KEY_HEADERS } from '../http/key-headers';
 import { parseDuration } from '../policy/duration';
-import { definePolicy, TOKEN } from '../policy/policy';
+import { definePolicy } from '../policy/policy';
 import type { TargetedFieldsOptions } from '../rfc9111/targeted-fields';
 import { memoryStore } from '../stores/memory';
 import type { CacheOptions, Logger, PolicyInput, Store, TagHeader, TargetedCacheControl } from '../types';
+import { safeLogger } from '../util/safe-logger';
 
 /** `CacheOptions` after validation and defaults. */
 export interface ResolvedCacheOptions {
@@ -62,7 +64,6 @@ const KNOWN_OPTIONS = new Set<string>([
   'keyHeaders',
 ]);
 /** RFC 8941 §3.3.4 sf-token: the cache name in `Cache-Status` (RFC 9211 §2). */
-const SF_TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
 /** Visible ASCII without spaces: the namespace is the first part of every key. */
 const NAMESPACE = /^[\x21-\x7e]{1,64}$/;
 
@@ -206,5 +207,5 @@ function resolveLogger(logger: Logger | undefined): Logger {
   ) {
     throw new PolicyError('logger', 'must be an object with warn() and error() methods');
   }
-  return logger;
+  return safeLogger(logger);
 }

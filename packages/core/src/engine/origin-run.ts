@@ -1,8 +1,9 @@
 import { createETag } from '../http/conditional';
+import { MAX_DELTA_SECONDS, TOKEN } from '../http/grammar';
 import { parseRequestUrl } from '../http/key';
 import { readRequestHeader } from '../http/request-headers';
 import { getStoreDecision } from '../http/store-decision';
-import { NEGATIVE_STATUS_CODES, normalizeTags, TOKEN } from '../policy/policy';
+import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy/policy';
 import { applyPolicyHeaders } from '../policy/policy-headers';
 import { mergeResponsePolicy } from '../policy/policy-override';
 import { buildValidationHeaders, isSelectedForUpdate, updateStoredHeaders } from '../rfc9111/validation';
@@ -349,7 +350,7 @@ function buildEntry(
   // The stored `Age` is the entry's age when stored (RFC 9111 §4.2.3 corrected initial age):
   // answers add the time since (`buildAnswerAge`). A route policy's entries start at 0.
   if (times.initialAge === undefined) delete stored.age;
-  else stored.age = String(Math.min(Math.floor(times.initialAge), 2147483648));
+  else stored.age = String(Math.min(Math.floor(times.initialAge), MAX_DELTA_SECONDS));
   const freshUntil = now + times.ttl * 1000;
   return {
     key: scope.canonical,

@@ -349,9 +349,5 @@ function resolveIdentity(policy: Policy, info: () => RequestInfo, logger: Logger
 }
 
 function report(logger: Logger, message: string, error: unknown): void {
-  try {
-    logger.error(`routecache: ${message}`, { error });
-  } catch {
-    // Ignore a throwing logger.
-  }
+  logger.error(`routecache: ${message}`, { error });
 }

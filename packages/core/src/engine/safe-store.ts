@@ -62,16 +62,12 @@ export function createSafeStore(
   ): void {
     stats.count('errors', route);
     if (metrics?.active) metrics.storeFailure(operation, route);
-    try {
-      logger.warn(`routecache: store ${operation} failed; continuing without the cache`, {
-        ...detail,
-        store: store.name,
-        operation,
-        error,
-      });
-    } catch {
-      // A throwing logger must not fail the request either.
-    }
+    logger.warn(`routecache: store ${operation} failed; continuing without the cache`, {
+      ...detail,
+      store: store.name,
+      operation,
+      error,
+    });
   }
 
   const peek = store.peek?.bind(store);

@@ -1,5 +1,6 @@
 import { normalizeTags } from '../policy/policy';
 import type { Policy, TagHeader, TagHeaderName, TargetedCacheControl } from '../types';
+import { MAX_DELTA_SECONDS, SF_TOKEN, TOKEN } from './grammar';
 
 /** Options for `buildCacheHeaders`. */
 export interface CacheHeaderOptions {
@@ -35,13 +36,6 @@ export function tagHeaderNames(tagHeader: TagHeader | undefined): readonly TagHe
   if (tagHeader === 'both') return ['surrogate-key', 'cache-tag'];
   return typeof tagHeader === 'string' ? [tagHeader] : tagHeader;
 }
-
-/** RFC 9110 §5.6.2 token. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** RFC 8941 §3.3.4 sf-token (used for the cache name and `detail` in Cache-Status). */
-const SF_TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
-/** RFC 9111 §1.2.2: delta-seconds beyond 2^31 are sent as 2147483648. */
-const MAX_DELTA_SECONDS = 2147483648;
 
 /**
  * Builds the response headers a policy stands for, with lower-case names:

@@ -44,6 +44,7 @@ export function classifyStoreError(error: unknown): StoreCallResult {
 }
 
 /** Creates the hub behind `RouteCache.observe()`. Sinks that throw are logged (once each) and skipped. */
+/** `logger` is the cache's resolved one, which never throws (`safeLogger`). */
 export function createMetricsHub(logger: Logger): MetricsHub {
   let sinks: readonly MetricsSink[] = [];
   const listeners: ((active: boolean) => void)[] = [];
@@ -52,11 +53,7 @@ export function createMetricsHub(logger: Logger): MetricsHub {
   function failed(sink: MetricsSink, error: unknown): void {
     if (complained.has(sink)) return;
     complained.add(sink);
-    try {
-      logger.warn('routecache: a metrics sink threw; its events are dropped', { error });
-    } catch {
-      // A throwing logger must not fail the request either.
-    }
+    logger.warn('routecache: a metrics sink threw; its events are dropped', { error });
   }
 
   function each(call: (sink: MetricsSink) => void): void {

@@ -11,6 +11,7 @@ import { PolicyError } from '../errors';
 import type { MetricsSink } from '../metrics/events';
 import { createAnswerCounts } from '../metrics/label-tally';
 import { type CacheSource, createRouteLabeller, resolveCache } from '../metrics/labels';
+import { fnv1aHex } from '../util/fnv1a';
 
 /** `instrumentOpenTelemetry()` options. */
 export interface OpenTelemetryOptions {
@@ -195,7 +196,8 @@ export function instrumentOpenTelemetry(
           'routecache.not_modified': event.notModified,
         };
         if (event.reason !== undefined) spanAttributes['routecache.reason'] = event.reason;
-        if (event.key !== undefined) spanAttributes['routecache.key_hash'] = hashKey(event.key);
+        // A short stable hash of the store key: correlates spans without exposing the URL or identity.
+        if (event.key !== undefined) spanAttributes['routecache.key_hash'] = fnv1aHex(event.key);
         if (event.ageSeconds !== undefined) spanAttributes['routecache.age'] = Math.floor(event.ageSeconds);
         span.setAttributes(spanAttributes);
       }
@@ -290,16 +292,6 @@ export function instrumentOpenTelemetry(
       meter.removeBatchObservableCallback(batch, observables);
     },
   };
-}
-
-/** A short stable hash of a store key (FNV-1a, 32 bits, hex): correlates spans without exposing the URL or identity. */
-function hashKey(key: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 function errorType(error: unknown): string {

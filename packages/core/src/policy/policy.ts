@@ -1,10 +1,7 @@
-import { MAX_DURATION_SECONDS, parseDuration } from './duration';
-
-/** Largest header lifetime, seconds: 2^31, the cap RFC 9111 §1.2.2 gives for delta-seconds. */
-export const MAX_DELTA_SECONDS: number = 2147483648;
-
 import { PolicyError } from '../errors';
+import { MAX_DELTA_SECONDS, TOKEN } from '../http/grammar';
 import type { Duration, EtagMode, Policy, PolicyInput, PolicySource, RequestInfo, Scope } from '../types';
+import { MAX_DURATION_SECONDS, parseDuration } from './duration';
 
 /**
  * Statuses stored by default: the heuristically cacheable final statuses of RFC 9110 §15.1
@@ -95,8 +92,6 @@ const PUBLIC_ONLY_FIELDS = ['sMaxAge', 'cdnMaxAge', 'tags'] as const;
 const SCOPES: readonly Scope[] = ['public', 'private', 'no-store'];
 const QUERY_FIELDS = ['include', 'exclude'] as const;
 
-/** RFC 9110 §5.6.2 token: the grammar of a field name (`Vary` members). */
-export const TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A tag: visible ASCII without commas (Cache-Tag separator); no space (Surrogate-Key separator). */
 const TAG = /^[\x21-\x2b\x2d-\x7e]+$/;
 

@@ -13,7 +13,8 @@ import type {
   StoreLock,
   StoreSetOptions,
 } from '../types';
-import { withinDeadline } from './call-deadline';
+import { withinDeadline } from '../util/deadline';
+import { fnv1a } from '../util/fnv1a';
 import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
@@ -535,16 +536,6 @@ async function unlinkByPrefix(node: Redis, prefix: string): Promise<void> {
       if (failed?.[0]) throw failed[0];
     }
   } while (cursor !== '0');
-}
-
-/** FNV-1a over UTF-16 code units: a stable, fast bucket hash (the same in every instance). */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** The store's circuit breaker; an invalid option is named under `redisStore.breaker`. */

@@ -2,6 +2,7 @@
  * RFC 9111 §4.2.3 (and §5.1 `Age`): how old a response is.
  */
 import { parseHttpDate } from '../http/conditional';
+import { MAX_DELTA_SECONDS } from '../http/grammar';
 import type { ResponseHeaders } from '../types';
 import { readFirstField } from './fields';
 
@@ -25,7 +26,7 @@ export function parseAge(headers: ResponseHeaders): number | undefined {
   if (value === undefined) return undefined;
   const first = value.split(',')[0]!.trim();
   if (!/^\d+$/.test(first)) return undefined;
-  return Math.min(Number(first), 2147483648);
+  return Math.min(Number(first), MAX_DELTA_SECONDS);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { MAX_DELTA_SECONDS } from '../http/grammar';
 /**
  * Reading response fields the way RFC 9111 reads them, over plain header records (lower-case or
  * any-case names; a value or a list of field lines).
@@ -40,7 +41,7 @@ export function readCacheControl(headers: ResponseHeaders): Directives {
  */
 export function parseDeltaSeconds(value: string | true | undefined): number | undefined {
   if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  return Math.min(Number(value), 2147483648);
+  return Math.min(Number(value), MAX_DELTA_SECONDS);
 }
 
 function findField(headers: ResponseHeaders, name: string): string | readonly string[] | undefined {

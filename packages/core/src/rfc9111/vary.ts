@@ -1,7 +1,7 @@
 /**
  * RFC 9111 §4.1: how `Vary` selects a stored response.
  */
-import { TOKEN } from '../policy/policy';
+import { TOKEN } from '../http/grammar';
 import type { ResponseHeaders } from '../types';
 import { readField } from './fields';
 

@@ -368,7 +368,7 @@ describe('tieredStore', () => {
   });
 
   it('rejects missing layers', () => {
-    expect(() => tieredStore({ l1: memoryStore() } as never)).toThrow(/l1.*l2/);
+    expect(() => tieredStore({ l1: memoryStore() } as never)).toThrow(/"tieredStore.l2": must be a store/);
   });
 });
 

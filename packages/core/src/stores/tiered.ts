@@ -14,6 +14,7 @@ import type {
   StoreLock,
   StoreSetOptions,
 } from '../types';
+import { safeLogger } from '../util/safe-logger';
 
 /** `tieredStore()` options. */
 export interface TieredStoreOptions {
@@ -79,7 +80,8 @@ export interface TieredStore extends Store {
  * const store = tieredStore({ l1: memoryStore(), l2: redisStore({ client: redis }), bus: redisBus({ client: redis }) });
  */
 export function tieredStore(options: TieredStoreOptions): TieredStore {
-  const { l1, l2, bus, logger } = options;
+  const { l1, l2, bus } = options;
+  const logger = options.logger === undefined ? undefined : safeLogger(options.logger);
   if (!l1 || !l2 || typeof l1.get !== 'function' || typeof l2.get !== 'function') {
     throw new PolicyError(
       l1 && typeof l1.get === 'function' ? 'tieredStore.l2' : 'tieredStore.l1',
