@@ -406,6 +406,14 @@ export interface OriginContext {
   finalizeHeaders(status: number, headers: ResponseHeaders): ResponseHeaders;
   /** True when the origin runs in the background (a refresh): nothing must reach the client. */
   background: boolean;
+  /**
+   * Request headers that make the origin run a validation of the stored entry (RFC 9111 §4.3.1:
+   * `If-None-Match` / `If-Modified-Since` from its validators), on `from: 'response'` routes
+   * whose entry is stale or must be revalidated. An adapter that can set request headers for the
+   * handler (a proxy, for its upstream request) adds them, and the origin may answer 304; one
+   * that cannot ignores them, and the full answer replaces the entry.
+   */
+  validators?: Readonly<Record<string, string>>;
 }
 
 /** What an origin run produced. */
@@ -520,6 +528,22 @@ export interface CacheOptions {
    * `Surrogate-Control` with Fastly), else `'cdn-cache-control'`.
    */
   targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
+  /**
+   * Targeted fields this cache obeys on `from: 'response'` routes, as the CDN or surrogate they
+   * address, in order (RFC 9213 §2.1): the first present with directives for this cache replaces
+   * `Cache-Control` and `Expires` for its storage and freshness decisions (the headers sent on
+   * are unchanged). `'surrogate-control'` directives may be targeted (`max-age=60;name`): only
+   * those without a target or for `deviceToken` apply. Leave it empty for a plain shared cache
+   * (an app's own server cache, which a CDN's field does not address).
+   * @default [] (none)
+   */
+  targetedFields?: readonly TargetedCacheControl[];
+  /**
+   * This cache's name in targeted `Surrogate-Control` directives, and the token an adapter
+   * advertises in `Surrogate-Capability` (W3C Edge Architecture §2.2). An sf-token.
+   * @default the `Cache-Status` name, `'routecache'`
+   */
+  deviceToken?: string;
   /**
    * CDN purgers (`@routecache/core/cdn/varnish`, `…/fastly`, `…/cloudflare`, `…/akamai`, or your
    * own `Purger`): every `invalidate()` purges them too, and a successful unsafe request purges its
