@@ -74,6 +74,14 @@ function targetLines(groups) {
               (Number.isFinite(t.cpuValue) ? `; by server CPU per request ${t.cpuValue.toFixed(3)}×` : ''),
           );
       }
+      if (r.p99Target && !r.unavailable) {
+        const t = r.p99Target;
+        lines.push(
+          t.met === undefined
+            ? `- ${r.id}: p99 ≤ ${t.ratio}× ${t.of}'s: **no figure**`
+            : `- ${r.id}: p99 ${t.met ? 'met' : '**missed**'}: ${t.value.toFixed(2)}× ${t.of}'s p99, target ≤ ${t.ratio}×`,
+        );
+      }
       for (const p of r.peers ?? []) {
         if (r.unavailable) continue;
         lines.push(
@@ -154,7 +162,7 @@ export function writeDoc() {
         ],
       ]),
       '',
-      '## Targets (issue 7)',
+      '## Targets',
       '',
       ...targetLines(groups),
       '',

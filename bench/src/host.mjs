@@ -2,7 +2,8 @@
  * Runs one subject in its own process: `node bench/src/host.mjs <subject file>` with `PORT`
  * (and `REDIS_URL` when a redis-server is up). The runner starts it pinned to one core and talks
  * to it over the IPC channel:
- *   → { type: 'ready', port }            the server listens
+ *   → { type: 'ready', port, cpuPid }    the server listens (`cpuPid`: the process whose CPU the
+ *                                        runner measures, when not this one: workerd)
  *   → { type: 'unavailable', reason }    the subject cannot run here (a package or Redis is missing)
  *   ← { type: 'calls', id }              → { type: 'reply', id, value: handler runs so far }
  *   ← { type: 'invoke', id, name, args } → { type: 'reply', id, value } calls the subject's `control[name]`
@@ -59,4 +60,4 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.on('disconnect', shutdown);
 
-send({ type: 'ready', port });
+send({ type: 'ready', port, cpuPid: running?.cpuPid });

@@ -30,6 +30,14 @@ function verdict(row) {
       );
     }
   }
+  if (row.p99Target) {
+    const t = row.p99Target;
+    parts.push(
+      t.met === undefined
+        ? `p99 ≤ ${t.ratio}× ${t.of}'s: no figure`
+        : `p99 ${t.met ? 'MET' : 'MISSED'} ≤ ${t.ratio}× ${t.of}'s (${ratio(t.value)})`,
+    );
+  }
   for (const p of row.peers ?? []) {
     if (p.ahead === undefined) parts.push(`vs ${p.id}: no figure`);
     else
@@ -47,10 +55,10 @@ function verdict(row) {
 
 function rowCells(row) {
   if (row.unavailable)
-    return [row.id, row.title, 'not available', '', '', '', '', '', '', '', '', row.unavailable];
+    return [row.id, row.title, 'not available', '', '', '', '', '', '', '', '', '', row.unavailable];
   const label = `${row.id}${row.baseline ? ' (baseline)' : ''}${row.reference ? ' (reference)' : ''}`;
   if (!Number.isFinite(row.rps))
-    return [label, row.title, 'invalid', '', '', '', '', '', '', '', '', row.invalid.join(' / ')];
+    return [label, row.title, 'invalid', '', '', '', '', '', '', '', '', '', row.invalid.join(' / ')];
   return [
     label,
     row.title,
@@ -63,6 +71,7 @@ function rowCells(row) {
     Number.isFinite(row.serverCpu) ? `${Math.round(row.serverCpu * 100)}%` : '–',
     Number.isFinite(row.cpuUsPerRequest) ? row.cpuUsPerRequest.toFixed(1) : '–',
     ratio(row.cpuRatio),
+    row.prebuilt ? `${ratio(row.prebuilt.value)} (CPU ${ratio(row.prebuilt.cpuValue)})` : '',
     [
       verdict(row),
       row.invalid.length ? `${row.invalid.length} invalid round(s) left out: ${row.invalid.join(' / ')}` : '',
@@ -84,10 +93,11 @@ const HEADERS = [
   'server core busy',
   'CPU µs/req',
   '× baseline by CPU',
+  '× prebuilt ceiling',
   'target / peers',
 ];
 /** Columns right-aligned (the figures). */
-const NUMERIC = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+const NUMERIC = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 const LAST = HEADERS.length - 1;
 
 /** Plain-text tables, one per framework. */
@@ -118,6 +128,25 @@ function escapeCell(text) {
   return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/**
+ * One line per prebuilt-answer ceiling of a framework, beside its constant route: what any
+ * middleware/interceptor cache costs there (the ceiling's ratio), and the CPU per request of both.
+ */
+function ceilingLines(group) {
+  const base = group.rows.find((r) => r.baseline);
+  const ids = [...new Set(group.rows.map((r) => r.prebuilt?.id).filter(Boolean))];
+  return ids.map((id) => {
+    const c = group.rows.find((r) => r.id === id);
+    if (!c || !Number.isFinite(c.ratio)) return `Prebuilt ceiling \`${id}\`: not measured in this run.`;
+    const cpu = (r) =>
+      Number.isFinite(r?.cpuUsPerRequest) ? `${r.cpuUsPerRequest.toFixed(1)} CPU µs/req` : '– CPU µs/req';
+    return (
+      `Prebuilt ceiling \`${id}\` (${c.title}): ${ratio(c.ratio)}× the constant route (by CPU ${ratio(c.cpuRatio)}); ` +
+      `${cpu(c)} against ${cpu(base)} for \`${base?.id ?? '–'}\`. Column "× prebuilt ceiling": our subject against it, round by round.`
+    );
+  });
+}
+
 /** Markdown tables, one per framework, each followed by its chart. */
 export function formatMarkdown(groups, chartPath) {
   const out = [];
@@ -126,6 +155,7 @@ export function formatMarkdown(groups, chartPath) {
       `### ${g.framework}`,
       '',
       `Ratios are to \`${g.baseline ?? '–'}\`, computed round by round.`,
+      ...(ceilingLines(g).length ? ['', ...ceilingLines(g).map((line) => `- ${line}`)] : []),
       '',
     );
     out.push(

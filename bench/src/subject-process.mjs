@@ -73,6 +73,8 @@ export async function startSubject(options) {
 
   return {
     pid: child.pid,
+    /** The process doing the serving, whose CPU is measured: the subject's own, or its workerd. */
+    cpuPid: first.cpuPid ?? child.pid,
     port: options.port,
     output: () => output,
     /** Handler runs so far in the subject process. */

@@ -19,6 +19,7 @@ function rank(list, value) {
 
 /**
  * @param {{ only?: string[] }} [options] keep subjects whose id contains one of these strings
+ *   (`=<id>`: that id exactly)
  * @returns {Promise<Array<{ id: string, file: string, meta: object, loadError?: string }>>}
  */
 export async function discoverSubjects(options = {}) {
@@ -28,7 +29,11 @@ export async function discoverSubjects(options = {}) {
   const subjects = [];
   for (const f of files) {
     const id = basename(f, '.mjs');
-    if (options.only?.length && !options.only.some((o) => id.includes(o))) continue;
+    if (
+      options.only?.length &&
+      !options.only.some((o) => (o.startsWith('=') ? id === o.slice(1) : id.includes(o)))
+    )
+      continue;
     const file = join(SUBJECTS_DIR, f);
     try {
       const mod = await import(pathToFileURL(file).href);

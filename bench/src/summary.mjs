@@ -22,6 +22,23 @@ function efficiencyPerRound(subject, rounds) {
 }
 
 /**
+ * The prebuilt-answer ceiling a subject of ours is measured against: `meta.prebuilt` (a subject
+ * id) when it names one; otherwise, for a cached in-process subject (no Redis), the framework's
+ * non-baseline ceiling answering the same way (conditional or not). `undefined` for the rest.
+ */
+function prebuiltCeilingOf(subject, members) {
+  const { meta } = subject;
+  if (meta.prebuilt) return members.find((m) => m.id === meta.prebuilt);
+  if (meta.role !== 'ours' || !meta.cached || meta.needsRedis) return undefined;
+  return members.find(
+    (m) =>
+      m.meta.role === 'ceiling' &&
+      !m.meta.baseline &&
+      Boolean(m.meta.conditional) === Boolean(meta.conditional),
+  );
+}
+
+/**
  * @param {{ subjects: Array<{ id: string, meta: object, rounds: object[], unavailable?: string }> }} results
  * @param {number} rounds
  */
@@ -65,6 +82,14 @@ export function summarize(results, rounds) {
           s.rounds.filter((r) => r.valid && Number.isFinite(r.serverCpu)).map((r) => r.serverCpu),
         ),
       };
+      const prebuilt = s.meta.framework === framework ? prebuiltCeilingOf(s, members) : undefined;
+      if (prebuilt) {
+        row.prebuilt = {
+          id: prebuilt.id,
+          value: median(roundRatios(values, perRound(prebuilt, rounds))),
+          cpuValue: median(roundRatios(efficiencyPerRound(s, rounds), efficiencyPerRound(prebuilt, rounds))),
+        };
+      }
       if (s.meta.target && s.meta.framework === framework) {
         const of = s.meta.target.of ?? baseline?.id;
         const ofSubject = byId.get(of);
@@ -84,6 +109,12 @@ export function summarize(results, rounds) {
               ? `${of} not available`
               : undefined,
         };
+      }
+      if (s.meta.p99Target && s.meta.framework === framework) {
+        // Tail latency against another subject's, round by round: ours / theirs (lower is better).
+        const { ratio: limit, of } = s.meta.p99Target;
+        const value = median(roundRatios(perRound(s, rounds, 'p99'), perRound(byId.get(of), rounds, 'p99')));
+        row.p99Target = { ratio: limit, of, value, met: Number.isFinite(value) ? value <= limit : undefined };
       }
       if (s.meta.peers && s.meta.framework === framework) {
         row.peers = s.meta.peers.map((peerId) => {

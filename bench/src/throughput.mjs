@@ -41,7 +41,7 @@ async function runOnce(subject, round, config, redisUrl) {
         return fail();
       }
       headers['If-None-Match'] = first.headers.etag;
-    } else if (meta.cached) {
+    } else if (meta.cached || meta.prime) {
       await rawRequest(port, meta.path, headers);
     }
     const callsPrimed = await proc.handlerCalls();
@@ -63,11 +63,11 @@ async function runOnce(subject, round, config, redisUrl) {
     await runWrk({ ...load, seconds: config.warmup });
     const callsBefore = await proc.handlerCalls();
     const cpuBefore = readCpuTimes();
-    const ticksBefore = readProcessTicks(proc.pid);
-    const nsBefore = readProcessCpuNs(proc.pid);
+    const ticksBefore = readProcessTicks(proc.cpuPid);
+    const nsBefore = readProcessCpuNs(proc.cpuPid);
     const wrk = await runWrk({ ...load, seconds: config.duration });
-    const nsAfter = readProcessCpuNs(proc.pid);
-    const ticksAfter = readProcessTicks(proc.pid);
+    const nsAfter = readProcessCpuNs(proc.cpuPid);
+    const ticksAfter = readProcessTicks(proc.cpuPid);
     const cpuAfter = readCpuTimes();
     const callsAfter = await proc.handlerCalls();
 

@@ -44,6 +44,14 @@ export const HIT_HEADERS = {
   'cache-status': 'routecache; hit; ttl=3600',
 };
 
+/** The headers routecache's 304 from that entry sends (RFC 9110 §15.4.5: no body, no Content-Type). */
+export const NOT_MODIFIED_HEADERS = {
+  'cache-control': HIT_HEADERS['cache-control'],
+  etag: HIT_HEADERS.etag,
+  age: HIT_HEADERS.age,
+  'cache-status': HIT_HEADERS['cache-status'],
+};
+
 /** The origin handler's work, timer variant: waits ~2 ms (I/O-like), then builds the document. */
 export async function originTimer() {
   handlerCalls.n++;

@@ -15,6 +15,7 @@ export const meta = {
   target: { ratio: 0.97 },
   peers: ['express-apicache'],
   compare: ['express-l1-hit-no-key-headers'],
+  prebuilt: 'express-floor-middleware',
 };
 
 export async function start({ port }) {

@@ -14,6 +14,8 @@ export const meta = {
   cached: true,
   needsRedis: true,
   target: { ratio: 0.8, of: 'express-ioredis-get' },
+  // Issue 17: the tail of a Redis hit within 1.5× a raw GET's.
+  p99Target: { ratio: 1.5, of: 'express-ioredis-get' },
 };
 
 export async function start({ port, redisUrl }) {

@@ -12,8 +12,9 @@ export const meta = {
   expectBody: 'document',
   expectHeaders: { 'cache-status': /hit/, etag: /"/ },
   cached: true,
-  target: { ratio: 0.95 },
-  compare: ['hono-floor-middleware', 'hono-l1-hit-no-key-headers'],
+  // Issue 17: what our own code costs a hit, against the prebuilt answer from a middleware.
+  target: { ratio: 0.95, of: 'hono-floor-middleware' },
+  compare: ['hono-l1-hit-no-key-headers'],
 };
 
 export async function start({ port }) {

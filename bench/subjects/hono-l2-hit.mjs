@@ -13,7 +13,7 @@ export const meta = {
   expectHeaders: { 'cache-status': /hit/ },
   cached: true,
   needsRedis: true,
-  target: { ratio: 0.8, of: 'hono-ioredis-get' },
+  target: { ratio: 0.9, of: 'hono-ioredis-get' },
 };
 
 export async function start({ port, redisUrl }) {

@@ -31,6 +31,9 @@ const UNNOTICED_LOSS = 5 * HEARTBEAT_MS + DELIVERY_MS;
 export const BOUNDS_MS: Record<string, number> = {
   none: HEALTHY,
   maxmemory: HEALTHY,
+  // An evicting policy: an entry whose tag set was evicted reads as a miss, and a write whose
+  // race guard may have been evicted is dropped (redis-scripts.ts), so the bus bound holds.
+  'maxmemory-evict': HEALTHY,
   'kill-mid-write': HEALTHY,
   'redis-kill': HEALTHY,
   'pubsub-kill': HEALTHY,
@@ -39,6 +42,11 @@ export const BOUNDS_MS: Record<string, number> = {
   'proxy-delay': UNNOTICED_LOSS,
   'proxy-blackhole': UNNOTICED_LOSS,
   'instance-stop': UNNOTICED_LOSS,
+  // A master killed: the bus subscriber on it sees its connection close (one delivery); one
+  // subscribed elsewhere may lose the messages PUBLISHed through the dying node (heartbeat gap).
+  'cluster-failover': UNNOTICED_LOSS,
+  // A slot moved: the bus is untouched; an entry whose tag set is on the other side reads as a miss.
+  'slot-migrate': HEALTHY,
 };
 
 /** The report as a few lines of text (per phase: counts and staleness), for logs. */

@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FaultProxy, startFaultProxy } from '../fault-proxy';
-import { type RedisServer, rawCommand } from '../redis-servers';
+import { type RedisCluster, type RedisServer, rawCommand } from '../redis-servers';
 import type { FaultOp, History, ReadOp, WriteOp } from './checker';
+import { killMaster, migrateSlot, slotWithEntries } from './cluster-faults';
 
 const APP = resolve(import.meta.dirname, '../../bench/scenarios/apps/consistency-app.ts');
 const SOURCE_HOOKS = resolve(import.meta.dirname, '../source-hooks.ts');
@@ -32,13 +33,20 @@ export const FAULT_KINDS = [
   'proxy-delay',
   'proxy-blackhole',
   'proxy-reset',
+  'cluster-failover',
+  'slot-migrate',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The faults that need a Redis Cluster (`WorkloadOptions.cluster`); the others need a standalone server. */
+export const CLUSTER_FAULT_KINDS: readonly FaultKind[] = ['cluster-failover', 'slot-migrate'];
+
 export interface WorkloadOptions {
-  /** A Redis server this run may kill, pause and reconfigure (not a shared one). */
-  readonly redis: RedisServer;
-  /** One entry per instance; the last one reaches Redis through the fault proxy. */
+  /** A Redis server this run may kill, pause and reconfigure (not a shared one)... */
+  readonly redis?: RedisServer;
+  /** ...or a Redis Cluster it may fail over and reshard (then no instance goes through the proxy). */
+  readonly cluster?: RedisCluster;
+  /** One entry per instance; on a standalone server the last one reaches Redis through the fault proxy. */
   readonly frameworks: readonly ('express' | 'hono')[];
   readonly keys: number;
   readonly users: number;
@@ -64,8 +72,14 @@ export const STANDARD_WORKLOAD = {
   users: 3,
   readers: 6,
   writeEveryMs: 40,
-  faults: FAULT_KINDS.filter((kind) => kind !== 'maxmemory-evict'),
+  faults: FAULT_KINDS.filter((kind) => !CLUSTER_FAULT_KINDS.includes(kind)),
   gapMs: 1000,
+} as const satisfies Partial<WorkloadOptions>;
+
+/** The same instances, readers and writer on a 3-master/3-replica Cluster, with its faults. */
+export const CLUSTER_WORKLOAD = {
+  ...STANDARD_WORKLOAD,
+  faults: CLUSTER_FAULT_KINDS,
 } as const satisfies Partial<WorkloadOptions>;
 
 export interface WorkloadResult {
@@ -203,16 +217,31 @@ class App {
 
 /** Runs the workload and resolves its history; stops every process it started, whatever happens. */
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadResult> {
-  const { redis, log = () => {} } = options;
+  const { redis, cluster, log = () => {} } = options;
+  if ((redis === undefined) === (cluster === undefined)) {
+    throw new TypeError('runWorkload: give either redis or cluster');
+  }
+  const server = (): RedisServer => {
+    if (!redis) throw new Error('this fault needs a standalone Redis server');
+    return redis;
+  };
+  const proxied = (): FaultProxy => {
+    if (!proxy) throw new Error('this fault needs the fault proxy (standalone Redis)');
+    return proxy;
+  };
   const random = prng(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const db = mkdtempSync(join(tmpdir(), 'routecache-consistency-'));
   const prefix = `cons:${options.seed}:${Date.now()}:`;
-  const proxy: FaultProxy = await startFaultProxy(redis.port);
+  const proxy: FaultProxy | undefined = redis ? await startFaultProxy(redis.port) : undefined;
+  const redisEnv = (last: boolean): Record<string, string> =>
+    cluster
+      ? { REDIS_CLUSTER: cluster.startupNodes.map((n) => `${n.host}:${n.port}`).join(',') }
+      : { REDIS_URL: last ? proxy!.url : redis!.url };
   const apps = options.frameworks.map(
     (framework, i) =>
       new App(String.fromCharCode(65 + i), framework, {
-        REDIS_URL: i === options.frameworks.length - 1 ? proxy.url : redis.url,
+        ...redisEnv(i === options.frameworks.length - 1),
         CONS_PREFIX: prefix,
         CONS_DB: db,
       }),
@@ -253,7 +282,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   try {
     await Promise.all(apps.map((app) => app.start()));
     log(
-      `instances ${apps.map((a) => `${a.name}=${a.framework}:${a.port}`).join(' ')}; proxy ${proxy.port} for ${apps.at(-1)!.name}`,
+      `instances ${apps.map((a) => `${a.name}=${a.framework}:${a.port}`).join(' ')}; ${proxy ? `proxy ${proxy.port} for ${apps.at(-1)!.name}` : 'on the Cluster'}`,
     );
     const deadline = options.durationMs;
     const maxOps = Math.ceil(options.durationMs * 2); // far above what 2 cores do; a guard only
@@ -307,34 +336,34 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     const inject = async (kind: FaultKind) => {
       switch (kind) {
         case 'redis-kill':
-          await redis.kill();
+          await server().kill();
           await sleep(1000);
-          await redis.restart();
+          await server().restart();
           return;
         case 'client-pause':
-          await rawCommand(redis.port, ['CLIENT', 'PAUSE', '2000', 'ALL']);
+          await rawCommand(server().port, ['CLIENT', 'PAUSE', '2000', 'ALL']);
           await sleep(2500);
           return;
         case 'pubsub-kill':
-          await rawCommand(redis.port, ['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+          await rawCommand(server().port, ['CLIENT', 'KILL', 'TYPE', 'pubsub']);
           await sleep(500);
           return;
         case 'maxmemory':
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '1']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory', '1']);
           await sleep(2000);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '0']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory', '0']);
           return;
         case 'maxmemory-evict': {
           // A cache configured to evict, just below the memory in use: the LRU drops keys on every write.
-          const info = await rawCommand(redis.port, ['INFO', 'memory']);
+          const info = await rawCommand(server().port, ['INFO', 'memory']);
           const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 2_000_000);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', String(used - 16 * 1024)]);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory', String(used - 16 * 1024)]);
           await sleep(3000);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '0']);
-          await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
-          const stats = await rawCommand(redis.port, ['INFO', 'stats']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory', '0']);
+          await rawCommand(server().port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+          const stats = await rawCommand(server().port, ['INFO', 'stats']);
           log(`evicted_keys so far: ${/evicted_keys:(\d+)/.exec(stats)?.[1] ?? '?'}`);
           return;
         }
@@ -355,19 +384,32 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           return;
         }
         case 'proxy-delay':
-          proxy.mode = { kind: 'delay', ms: 300 };
+          proxied().mode = { kind: 'delay', ms: 300 };
           await sleep(3000);
-          proxy.mode = { kind: 'pass' };
+          proxied().mode = { kind: 'pass' };
           return;
         case 'proxy-blackhole':
-          proxy.mode = { kind: 'blackhole', direction: 'down' };
+          proxied().mode = { kind: 'blackhole', direction: 'down' };
           await sleep(4500);
-          proxy.mode = { kind: 'pass' };
+          proxied().mode = { kind: 'pass' };
           return;
         case 'proxy-reset':
-          proxy.reset();
+          proxied().reset();
           await sleep(500);
           return;
+        case 'cluster-failover':
+        case 'slot-migrate': {
+          if (!cluster) throw new Error(`fault ${kind} needs a Redis Cluster`);
+          const slot = await slotWithEntries(cluster, prefix, random);
+          if (slot === undefined) {
+            log(`${kind}: no slot holds entries yet, skipped`);
+            return;
+          }
+          log(
+            kind === 'cluster-failover' ? await killMaster(cluster, slot) : await migrateSlot(cluster, slot),
+          );
+          return;
+        }
       }
     };
 
@@ -386,8 +428,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     await Promise.all([nemesis(), writer(), ...Array.from({ length: options.readers }, reader)]);
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
-    await proxy.close();
-    if (redis.running) {
+    await proxy?.close();
+    if (redis?.running) {
       await rawCommand(redis.port, ['CONFIG', 'SET', 'maxmemory', '0']).catch(() => {});
     }
     rmSync(db, { recursive: true, force: true });

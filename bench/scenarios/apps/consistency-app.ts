@@ -15,7 +15,8 @@
  *   when it rejected.
  * - `GET /_health`: whether the bus is healthy (L1 in use).
  *
- * Env: `REDIS_URL`, `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`.
+ * Env: `REDIS_URL`, or `REDIS_CLUSTER` (`host:port,host:port,…`: a Redis Cluster, with
+ * `recommendedClusterOptions`), `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`.
  * Prints `READY <port>` once listening on 127.0.0.1.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -25,12 +26,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { createCache, memoryStore, type PolicyInput, tieredStore } from '@routecache/core';
-import { recommendedRedisOptions, redisBus, redisStore } from '@routecache/core/redis';
+import {
+  recommendedClusterOptions,
+  recommendedRedisOptions,
+  redisBus,
+  redisStore,
+} from '@routecache/core/redis';
 import { routeCache as expressRouteCache } from '@routecache/express';
 import { routeCache as honoRouteCache } from '@routecache/hono';
 import express from 'express';
 import { Hono } from 'hono';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 const env = process.env;
 const name = env.CONS_NAME ?? `pid${process.pid}`;
@@ -39,7 +45,15 @@ const prefix = env.CONS_PREFIX ?? 'cons:';
 /** The `Host` the clients send (the cache keys by host). */
 const host = env.CONS_HOST ?? 'consistency.test';
 
-const client = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', recommendedRedisOptions);
+const client = env.REDIS_CLUSTER
+  ? new Cluster(
+      env.REDIS_CLUSTER.split(',').map((node) => {
+        const [host, port] = node.split(':');
+        return { host: host!, port: Number(port) };
+      }),
+      recommendedClusterOptions,
+    )
+  : new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', recommendedRedisOptions);
 client.on('error', () => {});
 const store = tieredStore({
   l1: memoryStore(),

@@ -406,6 +406,14 @@ export interface OriginContext {
   finalizeHeaders(status: number, headers: ResponseHeaders): ResponseHeaders;
   /** True when the origin runs in the background (a refresh): nothing must reach the client. */
   background: boolean;
+  /**
+   * Request headers that make the origin run a validation of the stored entry (RFC 9111 §4.3.1:
+   * `If-None-Match` / `If-Modified-Since` from its validators), on `from: 'response'` routes
+   * whose entry is stale or must be revalidated. An adapter that can set request headers for the
+   * handler (a proxy, for its upstream request) adds them, and the origin may answer 304; one
+   * that cannot ignores them, and the full answer replaces the entry.
+   */
+  validators?: Readonly<Record<string, string>>;
 }
 
 /** What an origin run produced. */
@@ -503,6 +511,26 @@ export interface EarlyHits {
 }
 
 /** Logger the cache reports problems to; default silent. */
+/** What `invalidate()` takes; every field is optional, an empty target does nothing. */
+export interface InvalidationTarget {
+  /** Tags: every entry carrying one of them (and the CDN's copies). */
+  tags?: readonly string[];
+  /** `getOrSet()` keys. */
+  keys?: readonly string[];
+  /** Public URLs (`https://host/path?query`): their stored GET/HEAD entries, and the CDN's copies. */
+  urls?: readonly string[];
+  /** `'delete'` removes; `'expire'` marks stale, so stale windows still serve them. Default `'delete'`. */
+  mode?: InvalidationMode;
+}
+
+/** What `invalidate()` resolves to. */
+export interface InvalidationResult {
+  /** Entries removed or expired, where the store can count them. */
+  keys: number;
+  /** Tags processed. */
+  tags: number;
+}
+
 export interface Logger {
   debug?(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
@@ -539,6 +567,22 @@ export interface CacheOptions {
    * `Surrogate-Control` with Fastly), else `'cdn-cache-control'`.
    */
   targetedCacheControl?: TargetedCacheControl | readonly TargetedCacheControl[];
+  /**
+   * Targeted fields this cache obeys on `from: 'response'` routes, as the CDN or surrogate they
+   * address, in order (RFC 9213 §2.1): the first present with directives for this cache replaces
+   * `Cache-Control` and `Expires` for its storage and freshness decisions (the headers sent on
+   * are unchanged). `'surrogate-control'` directives may be targeted (`max-age=60;name`): only
+   * those without a target or for `deviceToken` apply. Leave it empty for a plain shared cache
+   * (an app's own server cache, which a CDN's field does not address).
+   * @default [] (none)
+   */
+  targetedFields?: readonly TargetedCacheControl[];
+  /**
+   * This cache's name in targeted `Surrogate-Control` directives, and the token an adapter
+   * advertises in `Surrogate-Capability` (W3C Edge Architecture §2.2). An sf-token.
+   * @default the `Cache-Status` name, `'routecache'`
+   */
+  deviceToken?: string;
   /**
    * CDN purgers (`@routecache/core/cdn/varnish`, `…/fastly`, `…/cloudflare`, `…/akamai`, or your
    * own `Purger`): every `invalidate()` purges them too, and a successful unsafe request purges its
@@ -579,12 +623,7 @@ export interface RouteCache {
    * purged from the CDN. Rejects with a `StoreError` when the store failed, or a `PurgeError`
    * naming the CDN that did not acknowledge within its retry budget.
    */
-  invalidate(target: {
-    tags?: readonly string[];
-    keys?: readonly string[];
-    urls?: readonly string[];
-    mode?: InvalidationMode;
-  }): Promise<{ keys: number; tags: number }>;
+  invalidate(target: InvalidationTarget): Promise<InvalidationResult>;
   /**
    * The request-level entry point every adapter calls. Returns the answer itself when it is
    * known at once (a hit in an in-process store, a 304), so an adapter can send it without

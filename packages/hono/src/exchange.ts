@@ -1,44 +1,70 @@
 import type { CacheAnswer, CacheRequest, ResponseHeaders } from '@routecache/core';
-import { asciiText, type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
+import { type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 
 /** Statuses whose responses cannot carry a body (Fetch standard "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** Route parameters as the core reads them: given decoded, or read from Hono (`c.req.param()`) on first use. */
+export type RouteParams = Readonly<Record<string, string>> | undefined;
+
 /** Translates a Hono request into the core's `CacheRequest`. */
-export function toCacheRequest(
-  c: Context,
-  route: string,
-  params: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>),
-): CacheRequest {
-  const raw = c.req.raw;
-  const { host, pathAndQuery } = splitUrl(raw.url);
-  const headers = raw.headers;
-  const method = raw.method;
-  const get = (name: string): string | undefined => headers.get(name) ?? undefined;
-  const requestedUrl = requestedPath(c.req.path, pathAndQuery);
-  const headerRecord = nodeHeaders(c);
-  let decoded: Readonly<Record<string, string>> | undefined;
-  return {
-    method,
-    host,
-    url: pathAndQuery,
-    ...(requestedUrl === undefined ? {} : { requestedUrl }),
-    scheme: raw.url.startsWith('https:') ? 'https' : 'http',
-    headers: get,
-    ...(headerRecord && { headerRecord }),
-    // Read when a policy callback asks for them: decoding every parameter costs ~1% of a hit.
-    get params() {
-      decoded ??= typeof params === 'function' ? params() : params;
-      return decoded;
-    },
+export function toCacheRequest(c: Context, route: string, params: RouteParams): CacheRequest {
+  return new HonoCacheRequest(c, route, params);
+}
+
+/**
+ * One request as the core reads it. A class, not an object literal: a literal with its own
+ * `get params()` gets a new hidden class per request (its getter is a new closure), and V8 keeps
+ * those classes, and through them every request's objects, until a full GC. On the bench's Hono
+ * L1 hit that promoted every request to the old generation (seven mark-compacts per 100,000
+ * hits, scavenges of 30-150 ms); with the getter on the prototype, one hidden class serves all.
+ */
+class HonoCacheRequest implements CacheRequest {
+  readonly method: string;
+  readonly host: string;
+  readonly url: string;
+  readonly requestedUrl: string | undefined;
+  readonly scheme: string;
+  readonly headers: (name: string) => string | undefined;
+  readonly headerRecord: HeaderRecord | undefined;
+  readonly hasBody: boolean;
+  readonly route: string;
+  readonly #c: Context;
+  #params: RouteParams;
+
+  constructor(c: Context, route: string, params: RouteParams) {
+    const raw = c.req.raw;
+    const url = raw.url;
+    const method = raw.method;
+    const headers = raw.headers;
+    const get = (name: string): string | undefined => headers.get(name) ?? undefined;
+    const hostStart = url.indexOf('//') + 2;
+    let pathStart = url.indexOf('/', hostStart);
+    if (pathStart === -1) pathStart = url.length;
+    const pathAndQuery = url.slice(pathStart) || '/';
+    this.method = method;
+    this.host = url.slice(hostStart, pathStart);
+    this.url = pathAndQuery;
+    this.requestedUrl = requestedPath(c.req.path, pathAndQuery);
+    this.scheme = url.startsWith('https:') ? 'https' : 'http';
+    this.headers = get;
+    this.headerRecord = nodeHeaders(c);
     // A GET or HEAD `Request` never has a body (Fetch standard), so `raw.body` is only read for
     // other methods: on @hono/node-server reading it builds the full native Request (+ an
     // AbortController). With `toResponse`'s plain headers below, this took a Node cache hit
     // from about 67 to 33 µs of CPU (bench `hono-l1-hit`, same core build).
-    hasBody: hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null),
-    route,
-  };
+    this.hasBody = hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null);
+    this.route = route;
+    this.#c = c;
+    this.#params = params;
+  }
+
+  /** Read when a policy callback asks for them: decoding every parameter costs ~1% of a hit. */
+  get params(): Readonly<Record<string, string>> {
+    this.#params ??= this.#c.req.param();
+    return this.#params;
+  }
 }
 
 /**
@@ -140,15 +166,14 @@ export function toHeaders(record: ResponseHeaders): Headers {
  */
 export function toResponse(answer: CacheAnswer): Response {
   const bytes = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
-  // On Node a small ASCII body goes as a string: @hono/node-server then sends it in the same
-  // write as the head (`asciiText` is `undefined` on other runtimes and for other bodies).
+  // The stored bytes as they are: @hono/node-server writes them after the head without a copy.
+  // (Sent as a string instead, decoded per hit, they cost a 2 KB copy and its garbage and saved
+  // nothing measurable: bench `hono-l1-hit`, Node 24, 2026-12.)
   // An answer without a Content-Type (a `stream()` body the handler sent untyped) must get the
-  // one the runtime gives the handler's own response: `new Response(string)` would add
-  // `text/plain;charset=UTF-8` where a stream gets none, and @hono/node-server adds its default
+  // one the runtime gives the handler's own response: @hono/node-server adds its default
   // (`text/plain; charset=UTF-8`) only to headers given as `Headers`, as the handler's were.
   const typed = answer.headers['content-type'] !== undefined;
-  const text = bytes && typed ? asciiText(bytes) : undefined;
-  return new Response((text ?? bytes) as ConstructorParameters<typeof Response>[0], {
+  return new Response(bytes as ConstructorParameters<typeof Response>[0], {
     status: answer.status,
     headers:
       (typed || bytes === null) && !hasListValue(answer.headers)

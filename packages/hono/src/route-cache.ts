@@ -107,7 +107,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         if (methodRole(c.req.method) === 'none') return next();
         const target = table.match(c.req.path, c.req.method);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
-        return respond(c, next, target, cache, app);
+        return respond(c, next, target.policy, target.route, target.params, cache, app);
       });
     },
 
@@ -124,7 +124,7 @@ export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
         const path = routePath(c);
         if (method !== last.method || path !== last.path)
           last = { method, path, route: routeLabel(method, path) };
-        return respond(c, next, { policy, route: last.route, params: () => c.req.param() }, cache, app);
+        return respond(c, next, policy, last.route, undefined, cache, app);
       });
       policyHandlers.add(handler);
       return handler;

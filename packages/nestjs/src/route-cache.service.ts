@@ -5,7 +5,8 @@ import type {
   EntryOptions,
   HealthOptions,
   HealthReport,
-  InvalidationMode,
+  InvalidationResult,
+  InvalidationTarget,
   Rewarmer,
   RewarmOptions,
   RouteCache,
@@ -33,12 +34,7 @@ export class RouteCacheService {
    * applies) every entry carrying one of `tags`, and the entries stored under `keys`, on every
    * instance the store's bus reaches; then purges `tags` and `urls` from the `cdn` purgers.
    */
-  invalidate(target: {
-    tags?: readonly string[];
-    keys?: readonly string[];
-    urls?: readonly string[];
-    mode?: InvalidationMode;
-  }): Promise<{ keys: number; tags: number }> {
+  invalidate(target: InvalidationTarget): Promise<InvalidationResult> {
     return this.cache.invalidate(target);
   }
 

@@ -10,6 +10,8 @@ import type {
   EarlyHits,
   EarlyHitsOptions,
   EntryOptions,
+  InvalidationResult,
+  InvalidationTarget,
   Policy,
   PolicyInput,
   RouteCache,
@@ -21,7 +23,7 @@ import { createHandler } from './handle';
 import { type CdnHealth, createHealth } from './health';
 import { createHitForMiss } from './hit-for-miss';
 import { instrumentHandle } from './instrumented-handle';
-import { type InvalidationTarget, invalidate } from './invalidation';
+import { invalidate } from './invalidation';
 import { resolveCacheOptions } from './options';
 import { createRequestKeying } from './request-keying';
 import { createSafeStore } from './safe-store';
@@ -100,7 +102,7 @@ export function createCache(options: CacheOptions = {}): RouteCache {
     getOrSet<T>(key: string, load: () => Promise<T>, entryOptions?: EntryOptions): Promise<T> {
       return getOrSet(context, dataFlights, key, load, entryOptions);
     },
-    invalidate(target: InvalidationTarget): Promise<{ keys: number; tags: number }> {
+    invalidate(target: InvalidationTarget): Promise<InvalidationResult> {
       return invalidate(context, target);
     },
     earlyHits(doorOptions?: EarlyHitsOptions): EarlyHits {

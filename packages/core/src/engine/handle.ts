@@ -1,5 +1,8 @@
 import { LRUCache } from 'lru-cache';
+import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
+import { selectTargetedHeaders } from '../rfc9111/targeted-fields';
 import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Policy } from '../types';
+import { settledWithin } from '../util/deadline';
 import { type EngineContext, runInBackground } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
@@ -12,16 +15,6 @@ import { passUnsafe, runOriginDirect, toAnswer } from './unsafe-methods';
 
 /** How long an in-process waiter waits for the leader when no lock options say otherwise, ms. */
 const DEFAULT_FLIGHT_WAIT_MS = 5000;
-
-/** The flight's outcome, or `undefined` (run your own) when it takes longer than `ms`. */
-function waitBounded<T>(outcome: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-    (timer as { unref?: () => void }).unref?.();
-  });
-  return Promise.race([outcome, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** What waiters of a single flight get: the entry, or `undefined` to run the origin themselves. */
 type FlightOutcome = { readonly entry: CacheEntry } | undefined;
@@ -98,8 +91,8 @@ export function createHandler(
     if (entry && freshness === 'fresh') {
       if (isGet && shouldRefreshEarly(entry, now, options.earlyRefresh)) {
         // XFetch: refresh before expiry, in the background when possible, else this request does it.
-        if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
-        else if (!flights.join(scope.key)) return miss(scope, origin, entry, handleOptions);
+        if (handleOptions.refresh) refreshInBackground(scope, handleOptions, entry);
+        else if (!flights.join(scope.key)) return miss(scope, origin, entry, handleOptions, entry);
       }
       stats.count('hits', scope.route);
       return answerFromEntry(context, scope, entry, HIT_STATUS, now);
@@ -109,10 +102,10 @@ export function createHandler(
       // Behaviour 7: without a refresh function, the request after a stale answer refreshes in the foreground.
       if (isGet && !handleOptions.refresh && refreshDue.has(scope.key) && !flights.join(scope.key)) {
         refreshDue.delete(scope.key);
-        return miss(scope, origin, entry, handleOptions);
+        return miss(scope, origin, entry, handleOptions, entry);
       }
       if (isGet) {
-        if (handleOptions.refresh) refreshInBackground(scope, handleOptions);
+        if (handleOptions.refresh) refreshInBackground(scope, handleOptions, entry);
         else refreshDue.set(scope.key, true);
       }
       stats.count('stale', scope.route);
@@ -121,7 +114,18 @@ export function createHandler(
     }
 
     // A miss, or stale within stale-if-error only: the origin first, the stale entry if it fails.
-    return miss(scope, origin, entry && canServeOnError(freshness) ? entry : undefined, handleOptions);
+    // A stale entry of a `from: 'response'` route is validated with the origin (RFC 9111 §4.3).
+    // RFC 9111 §4.2.4: a cache disconnected from the origin may serve a stale `from: 'response'`
+    // entry whose headers do not forbid it (an origin that fails to answer, not one that answers 5xx).
+    const usable =
+      entry &&
+      (canServeOnError(freshness) ||
+        (isGet &&
+          scope.policy.from === 'response' &&
+          mayServeStaleDisconnected(selectTargetedHeaders(entry.response!.headers, options.targeted))))
+        ? entry
+        : undefined;
+    return miss(scope, origin, usable, handleOptions, entry);
   }
 
   async function miss(
@@ -129,12 +133,16 @@ export function createHandler(
     origin: Origin,
     fallback: CacheEntry | undefined,
     handleOptions: HandleOptions,
+    validate?: CacheEntry,
   ): Promise<CacheAnswer> {
     const hitForMiss = context.hitForMiss.has(scope.key, options.clock());
     const running = hitForMiss ? undefined : flights.join(scope.key);
     if (running) {
       // Bounded: a leader whose handler never ends must not hold its waiters forever.
-      const outcome = await waitBounded(running, options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS);
+      const outcome = await settledWithin(
+        running,
+        options.lock ? options.lock.waitMs : DEFAULT_FLIGHT_WAIT_MS,
+      );
       if (outcome && outcome.entry.key === scope.canonical) {
         stats.count('coalesced', scope.route);
         return answerFromEntry(context, scope, outcome.entry, { fwd: 'miss', collapsed: true });
@@ -153,9 +161,9 @@ export function createHandler(
       }
       // Released: the leader's result was not cacheable; run our own.
     } else if (scope.method === 'GET' && !hitForMiss) {
-      return lead(scope, origin, fallback);
+      return lead(scope, origin, fallback, validate);
     }
-    return fetchAndAnswer(scope, origin, fallback, undefined);
+    return fetchAndAnswer(scope, origin, fallback, undefined, validate);
   }
 
   /** The scope re-resolved under what its route learned since it was resolved, or `undefined`. */
@@ -177,6 +185,7 @@ export function createHandler(
     scope: RequestScope,
     origin: Origin,
     fallback: CacheEntry | undefined,
+    validate: CacheEntry | undefined,
   ): Promise<CacheAnswer> {
     const flight = flights.lead(scope.key);
     try {
@@ -195,7 +204,7 @@ export function createHandler(
         } else if (lock.state === 'acquired') release = lock.release;
       }
       try {
-        return await fetchAndAnswer(scope, origin, fallback, flight);
+        return await fetchAndAnswer(scope, origin, fallback, flight, validate);
       } finally {
         if (release) await store.releaseLock(release, scope.key);
       }
@@ -210,6 +219,7 @@ export function createHandler(
     origin: Origin,
     fallback: CacheEntry | undefined,
     flight: Flight<FlightOutcome> | undefined,
+    validate: CacheEntry | undefined,
   ): Promise<CacheAnswer> {
     const canStore = scope.method === 'GET';
     let result: OriginResult;
@@ -220,6 +230,7 @@ export function createHandler(
         canStore,
         background: false,
         status: { fwd: 'miss' },
+        validate,
       });
     } catch (error) {
       stats.count('misses', scope.route);
@@ -235,7 +246,7 @@ export function createHandler(
       if (canStore) context.hitForMiss.mark(scope.key, options.clock());
       return { status: result.status, headers: result.headers, body: null, sent: true };
     }
-    if (fallback && result.status >= 500) {
+    if (fallback && result.status >= 500 && canServeOnError(getFreshness(fallback, options.clock()))) {
       flight?.settle(undefined);
       return serveFallback(scope, fallback, result.status);
     }
@@ -250,12 +261,12 @@ export function createHandler(
       flight?.settle(undefined);
       if (canStore && result.status < 500) context.hitForMiss.mark(scope.key, options.clock());
       logDecision(scope, result);
-      return answerFromOrigin(context, scope, result, { fwd: 'miss' });
+      return answerFromOrigin(context, scope, result, forwarded(result));
     }
     flight?.settle({ entry: result.entry });
     // The entry's own scope: the request's, or its variant once the route learned a Vary.
     const stored = await storeEntry(result.scope, result.entry, result.startedAt);
-    return answerFromEntry(context, result.scope, result.entry, { fwd: 'miss', stored });
+    return answerFromEntry(context, result.scope, result.entry, { ...forwarded(result), stored });
   }
 
   async function storeEntry(scope: RequestScope, entry: CacheEntry, startedAt: number): Promise<boolean> {
@@ -284,7 +295,11 @@ export function createHandler(
   }
 
   /** Behaviour 7: one background refresh per key, detached from the client. */
-  function refreshInBackground(scope: RequestScope, handleOptions: HandleOptions): void {
+  function refreshInBackground(
+    scope: RequestScope,
+    handleOptions: HandleOptions,
+    validate: CacheEntry,
+  ): void {
     const refresh = handleOptions.refresh;
     if (!refresh || context.refreshing.has(scope.key) || flights.join(scope.key)) return;
     context.refreshing.add(scope.key);
@@ -296,6 +311,7 @@ export function createHandler(
           canStore: true,
           background: true,
           status: { fwd: 'stale' },
+          validate,
         });
         if (!result.sent && result.entry) await storeEntry(result.scope, result.entry, result.startedAt);
         else if (!result.sent) logDecision(scope, result);
@@ -317,6 +333,14 @@ export function createHandler(
     });
     if (result.sent) return { status: result.status, headers: result.headers, body: null, sent: true };
     return answerFromOrigin(context, scope, result, status);
+  }
+
+  /**
+   * RFC 9211 §2.2: a miss goes forward as `miss`; a validation the origin answered 304 as
+   * `stale` with `fwd-status=304`.
+   */
+  function forwarded(result: { validated?: boolean }): AnswerStatus {
+    return result.validated ? { fwd: 'stale', fwdStatus: 304 } : { fwd: 'miss' };
   }
 
   /** Logs why a response was not stored. */

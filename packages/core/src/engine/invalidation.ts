@@ -2,18 +2,9 @@ import { PurgeError, StoreError } from '../errors';
 import { parseRequestUrl } from '../http/key';
 import { monotonicMs } from '../metrics/metrics-hub';
 import { normalizeTags } from '../policy/policy';
-import type { CacheRequest, InvalidationMode, ResponseHeaders } from '../types';
+import type { CacheRequest, InvalidationTarget, ResponseHeaders } from '../types';
 import { type EngineContext, runInBackground } from './context';
 import { buildDataKey, buildUrlTag } from './internal-keys';
-
-/** What `invalidate()` takes. */
-export interface InvalidationTarget {
-  tags?: readonly string[];
-  keys?: readonly string[];
-  /** Public URLs (`https://host/path?query`): their stored GET/HEAD entries, and the CDN's copies. */
-  urls?: readonly string[];
-  mode?: InvalidationMode;
-}
 
 /**
  * Removes (`'delete'`, default) or marks stale (`'expire'`) every entry carrying one of `tags`,

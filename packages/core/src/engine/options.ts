@@ -4,6 +4,7 @@ import { SF_TOKEN, TOKEN } from '../http/grammar';
 import { DEFAULT_KEY_HEADERS } from '../http/key-headers';
 import { parseDuration } from '../policy/duration';
 import { definePolicy } from '../policy/policy';
+import type { TargetedFieldsOptions } from '../rfc9111/targeted-fields';
 import { memoryStore } from '../stores/memory';
 import type { CacheOptions, Logger, PolicyInput, Store, TagHeader, TargetedCacheControl } from '../types';
 import { safeLogger } from '../util/safe-logger';
@@ -19,6 +20,8 @@ export interface ResolvedCacheOptions {
   readonly tagHeader: TagHeader;
   /** Targeted fields that carry `cdnMaxAge`. */
   readonly targetedCacheControl: readonly TargetedCacheControl[];
+  /** Targeted fields obeyed on `from: 'response'` routes, and the Surrogate-Control device token. */
+  readonly targeted: TargetedFieldsOptions;
   /** CDN purgers and their retry budget. */
   readonly cdn: Pick<ResolvedCdnOptions, 'purgers' | 'retry'>;
   /** Cross-instance lock timings in ms, or `false` when off. */
@@ -49,6 +52,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'cacheStatus',
   'tagHeader',
   'targetedCacheControl',
+  'targetedFields',
+  'deviceToken',
   'cdn',
   'cdnRetry',
   'lock',
@@ -96,6 +101,7 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
     cacheStatus: resolveCacheStatus(options.cacheStatus),
     tagHeader: cdn.tagHeader,
     targetedCacheControl: cdn.targetedCacheControl,
+    targeted: resolveTargeted(options),
     cdn,
     lock: resolveLock(options.lock),
     earlyRefresh: resolveEarlyRefresh(options.earlyRefresh),
@@ -106,6 +112,19 @@ export function resolveCacheOptions(options: CacheOptions = {}): ResolvedCacheOp
       defaults?.ttl === undefined ? DEFAULT_DATA_TTL_SECONDS : parseDuration(defaults.ttl, 'defaults.ttl'),
     keyHeaders: resolveKeyHeaders(options.keyHeaders),
   };
+}
+
+const TARGETED_FIELDS: readonly TargetedCacheControl[] = ['cdn-cache-control', 'surrogate-control'];
+
+function resolveTargeted(options: CacheOptions): TargetedFieldsOptions {
+  const fields = options.targetedFields ?? [];
+  if (!Array.isArray(fields) || fields.some((field) => !TARGETED_FIELDS.includes(field)))
+    throw new PolicyError('targetedFields', `must be a list of ${TARGETED_FIELDS.join(', ')}`);
+  const name = options.cacheStatus;
+  const deviceToken = options.deviceToken ?? (typeof name === 'string' ? name : DEFAULT_CACHE_NAME);
+  if (typeof deviceToken !== 'string' || !SF_TOKEN.test(deviceToken))
+    throw new PolicyError('deviceToken', `must be a token, got ${JSON.stringify(deviceToken)}`);
+  return { fields: [...new Set(fields)], deviceToken };
 }
 
 function resolveKeyHeaders(value: readonly string[] | undefined): readonly string[] {

@@ -6,12 +6,27 @@ import { getStoreDecision } from '../http/store-decision';
 import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy/policy';
 import { applyPolicyHeaders } from '../policy/policy-headers';
 import { mergeResponsePolicy } from '../policy/policy-override';
-import type { CacheEntry, Origin, OriginContext, OriginResponse, Policy, ResponseHeaders } from '../types';
+import { buildValidationHeaders, isSelectedForUpdate, updateStoredHeaders } from '../rfc9111/validation';
+import type {
+  CacheEntry,
+  Origin,
+  OriginContext,
+  OriginResponse,
+  Policy,
+  ResponseHeaders,
+  StoredResponse,
+} from '../types';
 import type { EngineContext } from './context';
+import { capByHandlerHeaders } from './handler-freshness';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
 import { buildUrlTag } from './internal-keys';
 import type { RequestScope } from './request-scope';
-import { buildPassThroughHeaders, decideResponseSource, type EntryTimes } from './response-source';
+import {
+  buildPassThroughHeaders,
+  decideResponseSource,
+  type EntryTimes,
+  hasValidator,
+} from './response-source';
 
 /** What one origin run produced, with the entry to store when the response is cacheable. */
 export type OriginResult =
@@ -31,6 +46,8 @@ export type OriginResult =
       readonly scope: RequestScope;
       /** When the run started (cache clock): the race guard's `notBefore`. */
       readonly startedAt: number;
+      /** True when the origin answered 304 to a validation and the stored entry was freshened (RFC 9111 §4.3.4). */
+      readonly validated?: boolean;
     }
   | {
       /** The adapter streamed the response through itself (too large, endless). */
@@ -55,6 +72,11 @@ export interface OriginRunOptions {
   background: boolean;
   /** `Cache-Status` for a response the adapter sends itself. */
   status: AnswerStatus;
+  /**
+   * A stored entry to validate (`from: 'response'` routes, RFC 9111 §4.3): the origin gets its
+   * validators (`OriginContext.validators`), and a 304 that selects it (§4.3.4) freshens it.
+   */
+  validate?: CacheEntry | undefined;
 }
 
 /** RFC 9111 §3.1: connection-specific fields are never stored. */
@@ -88,19 +110,51 @@ export async function runOrigin(
     setCacheStatus(context, final, options.status);
     return final;
   };
+  const stored = fromResponse ? options.validate?.response : undefined;
+  const validators = stored ? buildValidationHeaders(stored.headers) : undefined;
   const ctx: OriginContext = {
     url: scope.url,
     maxBodyBytes,
     finalizeHeaders,
     background: options.background,
+    ...(validators && Object.keys(validators).length > 0 ? { validators } : {}),
   };
   // Race guard (behaviour 8): the write is dropped if a tag is invalidated from this instant on.
   const startedAt = clock();
-  const response = await origin(ctx);
+  let response = await origin(ctx);
+  if (
+    stored !== undefined &&
+    ctx.validators !== undefined &&
+    response.status === 304 &&
+    response.body !== null
+  ) {
+    // RFC 9111 §4.3.3/§4.3.4: a 304 to the validators of the one stored response validates it;
+    // one that names another representation does not, and a 304 must not reach a client that
+    // did not ask for one: the full response is fetched instead.
+    if (!hasValidator(response.headers) || isSelectedForUpdate(stored.headers, response.headers)) {
+      return finishRun(context, scope, options, freshenStored(stored, response), startedAt, true);
+    }
+    response = await origin({ ...ctx, validators: undefined });
+  }
+  return finishRun(context, scope, options, response, startedAt, false);
+}
+
+/** The rest of `runOrigin` once the origin answered: policy, headers, ETag, the store decision. */
+async function finishRun(
+  context: EngineContext,
+  scope: RequestScope,
+  options: OriginRunOptions,
+  response: OriginResponse,
+  startedAt: number,
+  validated: boolean,
+): Promise<OriginResult> {
+  const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
+  const fromResponse = options.policy.from === 'response';
   if (response.body === null) {
     return { sent: true, status: response.status, headers: response.headers, startedAt };
   }
-  const { status, body } = response;
+  const { status } = response;
+  const body = response.body;
   // Behaviour 13: an answer to another method or URL than the keyed one (a middleware after the
   // cache rewrote the request) goes to this client only.
   const rewritten = !servesKeyedRequest(scope, response.served);
@@ -133,11 +187,16 @@ export async function runOrigin(
   else if (response.preset?.['set-cookie'] !== undefined) reason = 'set-cookie';
   else {
     const decision = fromResponse
-      ? decideResponseSource(tags, response, {
-          authorization: readRequestHeader(scope.request.headers, 'authorization') !== undefined,
-          requestTime: startedAt,
-          responseTime: clock(),
-        })
+      ? decideResponseSource(
+          tags,
+          response,
+          {
+            authorization: readRequestHeader(scope.request.headers, 'authorization') !== undefined,
+            requestTime: startedAt,
+            responseTime: clock(),
+          },
+          context.options.targeted,
+        )
       : getStoreDecision(policy, status, response.headers, 'GET');
     if (!decision.store) reason = decision.reason;
     else {
@@ -154,6 +213,23 @@ export async function runOrigin(
         else reason = 'vary-unkeyed';
       }
       if (reason === undefined && body.byteLength > maxBodyBytes) reason = 'too-large';
+      if (!fromResponse) {
+        // The handler's own Cache-Control may be stricter than the route's policy: the shorter wins.
+        times = capByHandlerHeaders(
+          policyTimes(policy, status),
+          status,
+          response.headers,
+          startedAt,
+          clock(),
+        );
+        if (
+          reason === undefined &&
+          !(times.ttl > 0) &&
+          !(times.staleWhileRevalidate > 0) &&
+          !(times.staleIfError > 0)
+        )
+          reason = 'stale';
+      }
     }
   }
   const entry =
@@ -179,6 +255,23 @@ export async function runOrigin(
     ...(reason === 'vary-unkeyed' ? { unkeyedVary } : {}),
     scope: entryScope,
     startedAt,
+    ...(validated ? { validated } : {}),
+  };
+}
+
+/**
+ * The stored response with its header fields updated by a 304 (RFC 9111 §3.2, §4.3.4), as the
+ * origin's response of this run: the stored status and body. The stored `Age` is dropped first:
+ * it was the entry's age when stored, and the 304 is a new response whose own `Age` (if any)
+ * counts from now.
+ */
+function freshenStored(stored: StoredResponse, notModified: OriginResponse): OriginResponse {
+  const { age: _age, ...kept } = stored.headers;
+  return {
+    ...notModified,
+    status: stored.status,
+    headers: updateStoredHeaders(kept, notModified.headers),
+    body: stored.body,
   };
 }
 
@@ -265,7 +358,8 @@ function buildEntry(
     freshUntil,
     staleWhileRevalidate: times.staleWhileRevalidate,
     staleIfError: times.staleIfError,
-    expiresAt: freshUntil + Math.max(times.staleWhileRevalidate, times.staleIfError) * 1000,
+    expiresAt:
+      freshUntil + Math.max(times.staleWhileRevalidate, times.staleIfError, times.retain ?? 0) * 1000,
     tags: [...tags, buildUrlTag(scope.host, scope.path)],
     // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
     // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.

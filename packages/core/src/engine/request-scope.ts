@@ -64,23 +64,23 @@ export function resolveRequestScope(
   const https = request.scheme === 'https';
   const parsed = parseUrl(request.url, policy, memo);
   const { path, query } = parsed;
-  // What the policy callbacks see; built only for routes that have callbacks.
-  let info: RequestInfo | undefined;
-  const getInfo = (): RequestInfo => {
-    info ??= createRequestInfo(request, method, host, path, query);
-    return info;
-  };
+  // What the policy callbacks see; built only for routes that have callbacks (and in a function
+  // of its own, so a route without them allocates no closure context here).
+  const getInfo =
+    typeof policy.tags === 'function' || policy.identify
+      ? lazyRequestInfo(request, method, host, path, query)
+      : NO_INFO;
 
   let bypass = findRequestBypass(request, policy);
-  // A privatized answer carries no tags; a no-store one has none.
-  const resolved: ResolvedTags =
-    bypass !== undefined && bypass.policy.tags !== policy.tags
-      ? NO_TAGS
-      : resolveTags(policy, getInfo, logger);
-  const tags = resolved.tags;
+  // A privatized answer carries no tags; a no-store one has none. Declared tags need no copy.
+  let tags: readonly string[] = NO_TAGS.tags;
+  let dropped = false;
+  if (bypass === undefined || bypass.policy.tags === policy.tags) {
+    if (typeof policy.tags === 'function') ({ tags, dropped } = resolveTags(policy.tags, getInfo, logger));
+    else tags = policy.tags;
+  }
   // An answer missing one of its tags could never be invalidated by it: not shared at all.
-  if (!bypass && resolved.dropped)
-    bypass = { fwd: 'bypass', detail: 'invalid-tag', policy: privatize(policy) };
+  if (!bypass && dropped) bypass = { fwd: 'bypass', detail: 'invalid-tag', policy: privatize(policy) };
   let identity: string | undefined;
   if (!bypass && policy.scope === 'private') {
     identity = resolveIdentity(policy, getInfo, logger);
@@ -151,26 +151,54 @@ export function resolveRequestScope(
   };
 }
 
-function createRequestInfo(
+/** The request info for the policy callbacks, built on first use. */
+function lazyRequestInfo(
   request: CacheRequest,
   method: string,
   host: string,
   path: string,
   query: string,
-): RequestInfo {
-  let params: URLSearchParams | undefined;
-  return {
-    method,
-    host,
-    path,
-    // Built on first use: most callbacks never read it.
-    get query(): URLSearchParams {
-      params ??= new URLSearchParams(query);
-      return params;
-    },
-    headers: request.headers,
-    params: request.params ?? {},
+): () => RequestInfo {
+  let info: RequestInfo | undefined;
+  return () => {
+    info ??= new ScopeRequestInfo(request, method, host, path, query);
+    return info;
   };
+}
+
+/** A route without callbacks never builds what they would see. */
+const NO_INFO = (): RequestInfo => {
+  throw new Error('routecache: no policy callback reads the request info');
+};
+
+/**
+ * What a policy's `tags` / `identify` callbacks see. A class, not an object literal with its own
+ * `get query()`: each such literal gets a new hidden class (its getter is a new closure), which V8
+ * keeps, and with it the request, until a full GC.
+ */
+class ScopeRequestInfo implements RequestInfo {
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  readonly headers: RequestInfo['headers'];
+  readonly params: Readonly<Record<string, string>>;
+  readonly #query: string;
+  #params: URLSearchParams | undefined;
+
+  constructor(request: CacheRequest, method: string, host: string, path: string, query: string) {
+    this.method = method;
+    this.host = host;
+    this.path = path;
+    this.headers = request.headers;
+    this.params = request.params ?? {};
+    this.#query = query;
+  }
+
+  /** Built on first use: most callbacks never read it. */
+  get query(): URLSearchParams {
+    this.#params ??= new URLSearchParams(this.#query);
+    return this.#params;
+  }
 }
 
 /** The policy's `vary` headers with this request's values (`undefined` when absent). */
@@ -314,11 +342,14 @@ interface ResolvedTags {
 
 const NO_TAGS: ResolvedTags = { tags: [], dropped: false };
 
-function resolveTags(policy: Policy, info: () => RequestInfo, logger: Logger): ResolvedTags {
-  if (typeof policy.tags !== 'function') return { tags: policy.tags, dropped: false };
+function resolveTags(
+  tagsOf: (info: RequestInfo) => readonly string[],
+  info: () => RequestInfo,
+  logger: Logger,
+): ResolvedTags {
   let computed: readonly string[];
   try {
-    computed = policy.tags(info());
+    computed = tagsOf(info());
   } catch (error) {
     report(logger, 'the policy tags function threw; no tags used', error);
     return NO_TAGS;

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { definePolicy } from '../policy/policy';
 import type { PolicyInput, ResponseHeaders } from '../types';

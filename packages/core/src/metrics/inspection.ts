@@ -59,7 +59,7 @@ export interface KeyspaceSample {
   readonly sampledKeys: number;
   /**
    * Per prefix (`<store prefix><kind>` with kind `e:<namespace>` entries, `t` tag sets, `i`/`k` race
-   * guard of tags/keys, `l` locks; `'(other)'` for keys not under the store's prefix): keys and bytes in the
+   * guard of tags/keys, `f` guard floors, `l` locks; `'(other)'` for keys not under the store's prefix): keys and bytes in the
    * sample, and the totals they extrapolate to (`sampled × totalKeys / sampledKeys`).
    */
   readonly prefixes: Readonly<

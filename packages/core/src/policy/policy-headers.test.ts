@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PolicyInput, ResponseHeaders } from '../types';
 import { definePolicy } from './policy';
 import { applyPolicyHeaders } from './policy-headers';
 

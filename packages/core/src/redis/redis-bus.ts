@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { PolicyError } from '../errors';
 import type { BusInspection } from '../metrics/inspection';
 import type { Bus, BusMessage } from '../types';
+import { withinDeadline } from '../util/deadline';
 
 /** `redisBus()` options. */
 export interface RedisBusOptions {
@@ -143,20 +144,11 @@ export function redisBus(options: RedisBusOptions): RedisBus {
       t: Date.now(),
       ...(message ? { m: message } : {}),
     };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        client.publish(channel, JSON.stringify(envelope)),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`redisBus: publish timed out after ${publishTimeoutMs} ms`)),
-            publishTimeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinDeadline(
+      client.publish(channel, JSON.stringify(envelope)),
+      publishTimeoutMs,
+      () => new Error(`redisBus: publish timed out after ${publishTimeoutMs} ms`),
+    );
   };
 
   const track = (from: string, n: number, now: number) => {

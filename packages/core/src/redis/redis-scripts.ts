@@ -13,6 +13,15 @@ import { ENTRY_LAYOUT as L } from './entry-codec';
  *   base..'i:'..tag   race guard: when the tag was last invalidated (ms, cache clock), with a TTL
  *   base..'k:'..key   race guard: when the key was last expired
  *   base..'l:'..key   stampede lock
+ *   base..'f'         guard floor (a hash): f = the latest invalidation time of the bucket, e = Redis's
+ *                     evicted_keys when last looked at, x = when evictions were last seen (0: never)
+ *
+ * Eviction (an evicting maxmemory-policy) can drop any of these keys on its own. The scripts are
+ * built so that a missing key never reads as "fresh" or "not invalidated":
+ * - an entry is served only while it is a member of every one of its tags' sets (GET_SCRIPT):
+ *   an evicted tag set hides its entries, which a tag invalidation could no longer find;
+ * - a write whose run started before an invalidation of the bucket and whose race guard is
+ *   missing is dropped when Redis evicted keys since (SET_SCRIPT, the guard floor).
  */
 const HELPERS = `
 local MAGIC = '${L.magic}'
@@ -63,22 +72,91 @@ local function guard(k, now, nows, ttl)
   local cur = tonumber(redis.call('GET', k) or '')
   if cur and cur > now then redis.call('PEXPIRE', k, ttl) else redis.call('SET', k, nows, 'PX', ttl) end
 end
+-- Redis's evicted_keys counter, or nil when INFO is refused (then every check is conservative).
+local function evictedKeys()
+  local info = redis.pcall('INFO', 'stats')
+  if type(info) ~= 'string' then return nil end
+  return tonumber(string.match(info, 'evicted_keys:(%d+)'))
+end
+-- A new guard floor: from now on; evictions seen now unless Redis never evicted (or INFO failed).
+local function newFloor(fk, now, ttl)
+  local ev = evictedKeys()
+  redis.call('HSET', fk, 'f', now, 'e', ev or -1, 'x', (ev == 0) and 0 or now)
+  redis.call('PEXPIRE', fk, ttl)
+  return ev
+end
+-- Called by every invalidation of the bucket, after its guards are set.
+local function raiseFloor(fk, now, ttl)
+  local f = tonumber(redis.call('HGET', fk, 'f') or '')
+  if not f then newFloor(fk, now, ttl) return end
+  if f < now then redis.call('HSET', fk, 'f', now) end
+  redis.call('PEXPIRE', fk, ttl)
+end
+`;
+
+/**
+ * Reads an entry, but only while it is still indexed: a member (version .. key) of every one of
+ * its tags' sets. An entry whose tag set was evicted (or lost in a slot move) reads as a miss,
+ * never as fresh. Values that are not entries are returned as they are (the client reads them as
+ * misses); an entry without tags costs no more than the GET. Without the helpers (their closures
+ * cost about 2 µs a call): this is the read path.
+ * KEYS: entry. ARGV: base, store key. Returns the value or false.
+ */
+export const GET_SCRIPT: string = `
+local v = redis.pcall('GET', KEYS[1])
+if type(v) ~= 'string' then return false end
+if #v < ${L.preambleBytes} or string.sub(v, 1, ${L.magic.length}) ~= '${L.magic}' then return v end
+local n = struct.unpack('>I4', v, ${L.tagsLengthOffset + 1})
+if n <= 2 then return v end
+local ok, tags = pcall(cjson.decode, string.sub(v, ${L.preambleBytes + 1}, ${L.preambleBytes} + n))
+if not ok or type(tags) ~= 'table' then return false end
+local member = string.sub(v, ${L.versionOffset + 1}, ${L.versionOffset + L.versionWidth}) .. ARGV[2]
+for i = 1, #tags do
+  local t = tags[i]
+  if type(t) ~= 'string' or redis.call('SISMEMBER', ARGV[1] .. 't:' .. t, member) == 0 then return false end
+end
+return v
 `;
 
 /**
  * Stores an entry unless the race guard drops it; keeps the tag sets in step (the value it
  * replaces leaves its tag sets).
- * KEYS: entry, key guard, n tag guards, n tag sets.
- * ARGV: value, ttl ms, notBefore ('' = none), n, base, store key, member (version .. key).
+ *
+ * The race guard: a guard time at or after notBefore drops the write. A missing guard means "not
+ * invalidated since notBefore" only if it cannot have been evicted: when the bucket had an
+ * invalidation since notBefore (or its floor is unknown), the write goes through only if Redis
+ * has evicted nothing since before notBefore (the floor's e and x, checked against INFO).
+ * KEYS: entry, key guard, n tag guards, n tag sets, guard floor (declared, like every key a
+ * script may create, so that a slot being migrated routes the script where the keys are).
+ * ARGV: value, ttl ms, notBefore ('' = none), n, base, store key, member (version .. key), now,
+ * guard ttl ms.
  * Returns 1 when stored, 0 when dropped.
  */
 export const SET_SCRIPT: string = `${HELPERS}
+if redis.replicate_commands then redis.replicate_commands() end
 local n = tonumber(ARGV[4])
 if ARGV[3] ~= '' then
-  local nb = tonumber(ARGV[3])
+  local nb, missing = tonumber(ARGV[3]), false
   for i = 2, 2 + n do
     local ts = tonumber(redis.call('GET', KEYS[i]) or '')
     if ts and ts >= nb then return 0 end
+    if not ts then missing = true end
+  end
+  if missing then
+    local fk, now = KEYS[3 + 2 * n], tonumber(ARGV[8])
+    local fl = redis.call('HMGET', fk, 'f', 'e', 'x')
+    local f = tonumber(fl[1])
+    if not f then
+      -- no invalidation here for guardTtl, a restart, or the floor itself was evicted
+      if newFloor(fk, now, ARGV[9]) ~= 0 then return 0 end
+    elseif f >= nb then
+      local ev = evictedKeys()
+      if ev == nil or ev ~= tonumber(fl[2]) then
+        redis.call('HSET', fk, 'e', ev or -1, 'x', now)
+        return 0
+      end
+      if (tonumber(fl[3]) or now) >= nb then return 0 end
+    end
   end
 end
 unindex(ARGV[5], KEYS[1], ARGV[6])
@@ -97,11 +175,12 @@ return 1
  * other tags, is left alone. Deleted entries are not removed from their other tags' sets (that
  * would cost a JSON decode per entry); those members can never match again and expire with
  * their set.
- * KEYS: n tag sets, n tag guards. ARGV: mode, now (padded), now, guard ttl ms, base.
+ * KEYS: n tag sets, n tag guards, guard floor. ARGV: mode, now (padded), now, guard ttl ms, base.
  * Returns how many entries were deleted or expired.
  */
 export const INVALIDATE_TAGS_SCRIPT: string = `${HELPERS}
-local n = #KEYS / 2
+if redis.replicate_commands then redis.replicate_commands() end
+local n = (#KEYS - 1) / 2
 local mode, nowp, now, gttl, base = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local count, seen, single = 0, {}, n == 1
 for i = 1, n do
@@ -124,15 +203,17 @@ for i = 1, n do
   if mode == 'delete' then redis.call('UNLINK', KEYS[i]) end
   guard(KEYS[n + i], now, ARGV[3], gttl)
 end
+raiseFloor(KEYS[#KEYS], now, gttl)
 return count
 `;
 
 /**
  * Makes keys of one bucket stale (grace kept) and records their guard times.
- * KEYS: n entries, n key guards. ARGV: now (padded), now, guard ttl ms.
+ * KEYS: n entries, n key guards, guard floor. ARGV: now (padded), now, guard ttl ms.
  */
 export const EXPIRE_KEYS_SCRIPT: string = `${HELPERS}
-local n = #KEYS / 2
+if redis.replicate_commands then redis.replicate_commands() end
+local n = (#KEYS - 1) / 2
 local now = tonumber(ARGV[2])
 local count = 0
 for i = 1, n do
@@ -140,6 +221,7 @@ for i = 1, n do
   local head = readHead(KEYS[i], PREAMBLE)
   if head then count = count + expire(KEYS[i], head, ARGV[1], now) end
 end
+raiseFloor(KEYS[#KEYS], now, ARGV[3])
 return count
 `;
 
@@ -166,6 +248,11 @@ export interface RedisScript {
     keys: readonly string[],
     args: readonly (string | Buffer | number)[],
   ): Promise<unknown>;
+  /**
+   * The same with bulk replies as Buffers (binary-safe entries), chained without async frames:
+   * it is the read path of every L2 lookup.
+   */
+  runBuffer(client: Redis | Cluster, keys: readonly string[], args: readonly string[]): Promise<unknown>;
 }
 
 /** Wraps a script: `EVALSHA`, falling back to `EVAL` (which also caches it on that node) on `NOSCRIPT`. */
@@ -179,6 +266,12 @@ export function defineScript(source: string): RedisScript {
         if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
         return await client.eval(source, keys.length, ...keys, ...args);
       }
+    },
+    runBuffer(client, keys, args) {
+      return client.callBuffer('EVALSHA', sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+        return client.callBuffer('EVAL', source, keys.length, ...keys, ...args);
+      });
     },
   };
 }

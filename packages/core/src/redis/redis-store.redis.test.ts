@@ -65,17 +65,21 @@ describe('redisStore (standalone)', () => {
     expect(read && 'value' in read).toBe(true);
   });
 
-  it('reads with exactly one Redis command', async () => {
+  it('reads with exactly one Redis command: a script that GETs the entry and checks its tag sets', async () => {
     const store = redisStore({ client, prefix: newPrefix() });
     await store.set('one', entry('one', { tags: ['a', 'b'] }));
     const monitor = await client.duplicate().monitor();
-    const commands: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => commands.push(args[0]!.toLowerCase()));
+    const sent: string[] = [];
+    const inScript: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) =>
+      (source === 'lua' ? inScript : sent).push(args[0]!.toLowerCase()),
+    );
     await new Promise((r) => setTimeout(r, 50));
     await store.get('one');
     await new Promise((r) => setTimeout(r, 50));
     monitor.disconnect();
-    expect(commands).toEqual(['get']);
+    expect(sent).toEqual(['evalsha']);
+    expect(inScript).toEqual(['get', 'sismember', 'sismember']);
   });
 
   it('leaves the TTL to Redis (PX from expiresAt)', async () => {

@@ -13,8 +13,8 @@ import type {
   StoreLock,
   StoreSetOptions,
 } from '../types';
+import { withinDeadline } from '../util/deadline';
 import { fnv1a } from '../util/fnv1a';
-import { withinDeadline } from './call-deadline';
 import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
@@ -26,6 +26,7 @@ import {
   DELETE_SCRIPT,
   defineScript,
   EXPIRE_KEYS_SCRIPT,
+  GET_SCRIPT,
   INVALIDATE_TAGS_SCRIPT,
   RELEASE_LOCK_SCRIPT,
   SET_SCRIPT,
@@ -101,24 +102,20 @@ export interface RedisStore extends Store {
 
 const STORE_NAME = 'redis';
 
-/** Another type under our key is a foreign value: a miss, not a failure. */
-function wrongTypeAsMiss(error: Error): null {
-  if (String(error?.message).startsWith('WRONGTYPE')) return null;
-  throw error;
-}
-
 /**
  * A `Store` in Redis (standalone or Cluster) over an ioredis client you provide.
  *
- * - One `GET` per read; entries are binary (body bytes never re-encoded) with a Redis TTL from
- *   `entry.expiresAt`.
+ * - One script call per read (`GET`, then `SISMEMBER` per tag: an entry is served only while its
+ *   tag sets still index it, so one whose set Redis evicted is a miss); entries are binary (body
+ *   bytes never re-encoded) with a Redis TTL from `entry.expiresAt`.
  * - Keys are spread over `buckets` hash tags; each bucket keeps its own tag index, so every
  *   write (entry + tag sets + race guard check) is one atomic Lua script on one slot and no
  *   command is ever CROSSSLOT. A tag invalidation runs one script per bucket, reaching entries on
  *   every master; each bucket is invalidated atomically, the whole invalidation is not (on a
  *   Cluster, a read on another bucket may still see an entry for the few ms it takes).
  * - The race guard is exact: the check and the write run in the same script as the guard times
- *   of that bucket, which every tag invalidation updates.
+ *   of that bucket, which every tag invalidation updates. A guard time Redis may have evicted
+ *   counts as an invalidation (see the guard floor in `redis-scripts.ts`).
  * - Values under the prefix that are not ours (corrupt, foreign, another type) read as misses.
  * - Every call is bounded by `timeoutMs`; failures reject with `StoreError` and feed the
  *   circuit breaker.
@@ -148,6 +145,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     options.breaker === false ? undefined : breakerFor(options.breaker);
   const counters = { hits: 0, misses: 0, errors: 0, skipped: 0 };
 
+  const getScript = defineScript(GET_SCRIPT);
   const setScript = defineScript(SET_SCRIPT);
   const invalidateScript = defineScript(INVALIDATE_TAGS_SCRIPT);
   const expireScript = defineScript(EXPIRE_KEYS_SCRIPT);
@@ -271,13 +269,18 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return breaker?.state ?? 'closed';
     },
 
-    // One GETBUFFER per read, chained without async frames (with the codec's header memo, about
-    // 1 µs less per L2 hit on the Express benchmark).
+    // One script call per read (GET + one SISMEMBER per tag: an entry whose tag set was evicted is
+    // a miss), chained without async frames (with the codec's header memo, about 1 µs less per L2
+    // hit on the Express benchmark).
     get(key: string): Promise<CacheEntry | undefined> {
-      const entryKey = `${baseOf(bucketOf(key))}e:${key}`;
-      return guarded('get', () => client.getBuffer(entryKey).catch(wrongTypeAsMiss), timeoutMs).then(
+      const base = baseOf(bucketOf(key));
+      return guarded(
+        'get',
+        () => getScript.runBuffer(client, [`${base}e:${key}`], [base, key]),
+        timeoutMs,
+      ).then(
         (raw) => {
-          const entry = raw ? decodeEntry(raw) : undefined;
+          const entry = Buffer.isBuffer(raw) ? decodeEntry(raw) : undefined;
           if (entry) counters.hits++;
           else counters.misses++;
           return entry;
@@ -310,6 +313,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         `${base}k:${key}`,
         ...tags.map((tag) => `${base}i:${tag}`),
         ...tags.map((tag) => `${base}t:${tag}`),
+        `${base}f`,
       ];
       const notBefore = setOptions?.notBefore;
       const args = [
@@ -320,6 +324,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         base,
         key,
         version + key,
+        String(clock()),
+        guardTtlMs,
       ];
       const stored = await guarded('set', () => setScript.run(client, keys, args), timeoutMs);
       return Number(stored) === 1;
@@ -360,6 +366,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
               const keys = [
                 ...unique.map((tag) => `${base}t:${tag}`),
                 ...unique.map((tag) => `${base}i:${tag}`),
+                `${base}f`,
               ];
               return invalidateScript.run(client, keys, [...args, base]);
             }),
@@ -372,7 +379,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     async expireKeys(keys: readonly string[], now: number): Promise<number> {
       if (keys.length === 0) return 0;
-      const args = [fixedNumber(now, FRESH_WIDTH), String(now), guardTtlMs];
       const groups = byBucket(keys, bucketOf);
       const counts = await guarded(
         'expireKeys',
@@ -383,8 +389,13 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
               const redisKeys = [
                 ...group.map((key) => `${base}e:${key}`),
                 ...group.map((key) => `${base}k:${key}`),
+                `${base}f`,
               ];
-              return expireScript.run(client, redisKeys, args);
+              return expireScript.run(client, redisKeys, [
+                fixedNumber(now, FRESH_WIDTH),
+                String(now),
+                guardTtlMs,
+              ]);
             }),
           ),
         invalidationTimeoutMs,
@@ -505,7 +516,8 @@ async function sampleKeyspace(nodes: Redis[], prefix: string, sample: number): P
 
 /**
  * The group a key belongs to: `<prefix>e:<namespace>` for entries, `<prefix>t` (tag sets),
- * `<prefix>i` / `<prefix>k` (race guard of tags / keys), `<prefix>l` (locks), with the hash-tag bucket left out; `(other)`
+ * `<prefix>i` / `<prefix>k` (race guard of tags / keys), `<prefix>f` (guard floors), `<prefix>l`
+ * (locks), with the hash-tag bucket left out; `(other)`
  * for keys not under the store's prefix.
  */
 function prefixGroup(key: string, prefix: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getCurrentAge, parseAge } from './current-age';
+import { getCurrentAge, hasInvalidAge, parseAge } from './current-age';
 
 const T = Date.parse('2026-12-02T12:00:00Z');
 const DATE = 'Wed, 02 Dec 2026 12:00:00 GMT';
@@ -63,5 +63,26 @@ describe('getCurrentAge', () => {
 
   it('is never negative on a clock step backwards', () => {
     expect(getCurrentAge({}, { requestTime: T, responseTime: T, now: T - 5000 })).toBe(0);
+  });
+});
+
+describe('hasInvalidAge', () => {
+  it.each<[string | string[], boolean]>([
+    ['0', false],
+    ['7200', false],
+    [' 60 ', false],
+    [['60'], false],
+    ['abc', true],
+    ['-1', true],
+    ['1.5', true],
+    ['0, 0', true],
+    [['0', '7200'], true],
+    ['7200;foo=bar', true],
+  ])('reads Age %j as invalid: %s', (value, expected) => {
+    expect(hasInvalidAge({ age: value })).toBe(expected);
+  });
+
+  it('is false without Age', () => {
+    expect(hasInvalidAge({})).toBe(false);
   });
 });

@@ -30,6 +30,27 @@ export function parseAge(headers: ResponseHeaders): number | undefined {
 }
 
 /**
+ * True when the response has an `Age` field that is not one non-negative integer on one line
+ * (RFC 9111 §5.1: `Age = delta-seconds`): a list, two lines, a sign, a fraction, a parameter,
+ * letters. §5.1 says a cache SHOULD ignore such a field; §4.2.1 encourages caches to consider
+ * responses with invalid freshness information stale. This cache takes the second, safer
+ * reading for the age (a response whose age cannot be known is not served as fresh): see
+ * docs/cache-tests.md.
+ */
+export function hasInvalidAge(headers: ResponseHeaders): boolean {
+  const value = findAge(headers);
+  if (value === undefined) return false;
+  if (typeof value !== 'string') return value.length !== 1 || !/^\d+$/.test(value[0]!.trim());
+  return !/^\d+$/.test(value.trim());
+}
+
+function findAge(headers: ResponseHeaders): string | readonly string[] | undefined {
+  if (headers.age !== undefined) return headers.age;
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'age') return value;
+  return undefined;
+}
+
+/**
  * The response's current age in seconds (RFC 9111 §4.2.3):
  *
  *     apparent_age = max(0, response_time - date_value)

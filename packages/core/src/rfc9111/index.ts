@@ -1,5 +1,5 @@
 /** RFC 9111 for a shared cache, as pure functions over plain header records. */
-export { type AgeTimes, getCurrentAge, parseAge } from './current-age';
+export { type AgeTimes, getCurrentAge, hasInvalidAge, parseAge } from './current-age';
 export { type Directives, parseDeltaSeconds, readCacheControl, readField, readFirstField } from './fields';
 export {
   DEFAULT_MAX_HEURISTIC_SECONDS,
@@ -11,7 +11,7 @@ export {
   type LifetimeSource,
 } from './freshness-lifetime';
 export { readResponseTags } from './response-tags';
-export { forbidsStale, requiresRevalidation } from './revalidation';
+export { forbidsStale, mayServeStaleDisconnected, requiresRevalidation } from './revalidation';
 export { readSharedResponse, type SharedResponse, type SharedResponseInput } from './shared-response';
 export { getStaleWindows, type StaleWindows } from './stale-windows';
 export {
@@ -26,6 +26,11 @@ export {
   type SharedStoreRefusal,
   type StorableRequest,
 } from './storable';
+export {
+  readSurrogateDirectives,
+  selectTargetedHeaders,
+  type TargetedFieldsOptions,
+} from './targeted-fields';
 export {
   buildValidationHeaders,
   isSelectedForUpdate,

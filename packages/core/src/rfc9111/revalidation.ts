@@ -24,3 +24,13 @@ export function forbidsStale(headers: ResponseHeaders): boolean {
   const directives = readCacheControl(headers);
   return 'must-revalidate' in directives || 'proxy-revalidate' in directives || 'no-cache' in directives;
 }
+
+/**
+ * True when a shared cache that cannot reach the origin may serve the response stale (RFC 9111
+ * §4.2.4: "A cache MUST NOT generate a stale response unless it is disconnected or doing so is
+ * explicitly permitted"): unless `forbidsStale`, or `s-maxage` is present (§5.2.2.10: it implies
+ * `proxy-revalidate`).
+ */
+export function mayServeStaleDisconnected(headers: ResponseHeaders): boolean {
+  return !forbidsStale(headers) && !('s-maxage' in readCacheControl(headers));
+}

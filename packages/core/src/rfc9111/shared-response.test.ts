@@ -70,3 +70,16 @@ describe('readSharedResponse', () => {
     });
   });
 });
+
+describe('readSharedResponse with an invalid Age', () => {
+  it('reads the response as stale (§4.2.1: invalid freshness information)', () => {
+    const T = Date.parse('2026-12-02T12:00:00Z');
+    const read = readSharedResponse(
+      200,
+      { 'cache-control': 'max-age=3600', age: '0, 0' },
+      { method: 'GET', authorization: false, requestTime: T, responseTime: T, now: T },
+    );
+    expect(read.decision).toEqual({ store: true });
+    expect(read.ttl).toBe(0);
+  });
+});

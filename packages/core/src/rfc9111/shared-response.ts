@@ -4,7 +4,7 @@
  * policy source (`from: 'response'`) of the engine is this function.
  */
 import type { ResponseHeaders } from '../types';
-import { type AgeTimes, getCurrentAge } from './current-age';
+import { type AgeTimes, getCurrentAge, hasInvalidAge } from './current-age';
 import { type FreshnessLifetime, getFreshnessLifetime } from './freshness-lifetime';
 import { readResponseTags } from './response-tags';
 import { requiresRevalidation } from './revalidation';
@@ -61,7 +61,8 @@ export function readSharedResponse(
     decision,
     freshness,
     age,
-    ttl: revalidate ? 0 : Math.max(0, freshness.lifetime - age),
+    // §4.2.1: invalid freshness information (here an invalid `Age`, see hasInvalidAge) is stale.
+    ttl: revalidate || hasInvalidAge(headers) ? 0 : Math.max(0, freshness.lifetime - age),
     revalidate,
     ...getStaleWindows(headers),
     tags,

@@ -46,11 +46,20 @@ export function isSelectedForUpdate(stored: ResponseHeaders, notModified: Respon
 
 /**
  * Fields a 304 never updates in a stored response (RFC 9111 §3.2): the connection's own
- * (§3.1, RFC 9110 §7.6.1) and `Content-Length` (it describes the 304, not the stored content).
+ * (§3.1, RFC 9110 §7.6.1), `Content-Length` (it describes the 304, not the stored content), and
+ * the fields that describe the stored bytes themselves, which §3.2 lets a cache keep "to assure
+ * integrity of the stored response": `Content-Encoding` (the coding of the stored content),
+ * `Content-Range` (the part stored), and the digests of the content (`Content-MD5`,
+ * `Content-Digest`, `Digest`). A 304 saying otherwise would describe bytes the cache does not have.
  */
 export const NOT_UPDATED_HEADERS: readonly string[] = Object.freeze([
   'connection',
+  'content-digest',
+  'content-encoding',
   'content-length',
+  'content-md5',
+  'content-range',
+  'digest',
   'keep-alive',
   'proxy-connection',
   'te',

@@ -232,6 +232,26 @@ describe('tieredStore', () => {
       expect(b.stats().l1.hits).toBe(1);
     });
 
+    it('logs a bus loss once when it happens, and the recovery at debug level', async () => {
+      const network = createNetwork();
+      const bus = network.bus();
+      const logs: string[] = [];
+      const logger = {
+        debug: (message: string) => logs.push(`debug ${message}`),
+        warn: (message: string) => logs.push(`warn ${message}`),
+        error: (message: string) => logs.push(`error ${message}`),
+      };
+      tieredStore({ l1: memoryStore(), l2: memoryStore(), bus, clock: clock.now, logger });
+      await settle();
+      bus.setHealth(false);
+      bus.setHealth(false);
+      bus.setHealth(true);
+      expect(logs).toEqual([
+        'warn routecache: bus lost; L1 bypassed until it recovers',
+        'debug routecache: bus healthy; L1 in use',
+      ]);
+    });
+
     it('keeps L1 bypassed until the subscription is established', async () => {
       const l1 = memoryStore({ clock: clock.now });
       const l2 = memoryStore({ clock: clock.now });

@@ -213,6 +213,11 @@ export function tieredStore(options: TieredStoreOptions): TieredStore {
   function onHealth(isHealthy: boolean): void {
     if (closed) return;
     healthReported = true;
+    if (healthy && !isHealthy) {
+      logger?.warn('routecache: bus lost; L1 bypassed until it recovers', { layer: 'bus' });
+    } else if (!healthy && isHealthy) {
+      logger?.debug?.('routecache: bus healthy; L1 in use', { layer: 'bus' });
+    }
     healthy = isHealthy;
     healthEpoch++;
     observer?.busHealth(isHealthy);

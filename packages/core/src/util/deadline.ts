@@ -10,6 +10,8 @@
 export function withinDeadline<T>(call: Promise<T>, limitMs: number, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), limitMs);
+    // A deadline alone must not keep a process alive (Node; a no-op elsewhere).
+    (timer as { unref?: () => void }).unref?.();
     call.then(
       (value) => {
         clearTimeout(timer);
@@ -20,5 +22,19 @@ export function withinDeadline<T>(call: Promise<T>, limitMs: number, onTimeout: 
         reject(error);
       },
     );
+  });
+}
+
+/** The rejection `settledWithin` turns into `undefined`. */
+const EXPIRED = new Error('deadline passed');
+
+/**
+ * `call`'s value, or `undefined` when it has not settled within `limitMs` (a waiter that gives
+ * up and does the work itself). A rejection of `call` still rejects.
+ */
+export function settledWithin<T>(call: Promise<T>, limitMs: number): Promise<T | undefined> {
+  return withinDeadline(call, limitMs, () => EXPIRED).catch((error: unknown) => {
+    if (error === EXPIRED) return undefined;
+    throw error;
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withinDeadline } from './call-deadline';
+import { settledWithin, withinDeadline } from './deadline';
 
 describe('withinDeadline', () => {
   beforeEach(() => {
@@ -51,5 +51,26 @@ describe('withinDeadline', () => {
     await vi.advanceTimersByTimeAsync(50);
     finish('too late');
     await expect(outcome).resolves.toBe('timed out');
+  });
+});
+
+describe('settledWithin', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives the value when the call settles in time, undefined once the limit passes', async () => {
+    await expect(settledWithin(Promise.resolve('v'), 100)).resolves.toBe('v');
+    const late = settledWithin(new Promise(() => {}), 100);
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(late).resolves.toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('still rejects with the call’s own error', async () => {
+    await expect(settledWithin(Promise.reject(new Error('boom')), 100)).rejects.toThrow('boom');
   });
 });
