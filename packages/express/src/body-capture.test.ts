@@ -28,7 +28,8 @@ const VARIANTS: Record<string, RequestHandler> = {
     res.type('text');
     pipeline(Readable.from(['through ', 'pipeline']), res, () => {});
   },
-  'res.sendFile': (_req, res) => res.sendFile('package.json', { root: FILE_ROOT }),
+  // Without `cacheControl: false`, sendFile writes its own `Cache-Control: public, max-age=0` (below).
+  'res.sendFile': (_req, res) => res.sendFile('package.json', { root: FILE_ROOT, cacheControl: false }),
   // res.redirect negotiates its body (Vary: Accept): the route declares it, or nothing is stored.
   'res.redirect (301)': (_req, res) => res.redirect(301, '/elsewhere'),
 };
@@ -61,6 +62,23 @@ describe.each(EXPRESS_VERSIONS)('body capture through routeCache ($name)', ({ ex
       expect(calls).toBe(1);
     },
   );
+
+  it("does not store sendFile's default answer: its own max-age=0 is stricter than the policy", async () => {
+    const rc = routeCache();
+    const app = express();
+    let calls = 0;
+    app.get('/f', rc.policy({ maxAge: 60 }), (_req, res) => {
+      calls++;
+      res.sendFile('package.json', { root: FILE_ROOT });
+    });
+    server = await listen(app);
+    const first = await server.fetch('/f');
+    await first.text();
+    expect(first.headers.get('cache-control')).toBe('public, max-age=0');
+    expect(first.headers.get('cache-status')).not.toMatch(/stored/);
+    await (await server.fetch('/f')).text();
+    expect(calls).toBe(2);
+  });
 
   it('streams a body over maxBodyBytes through with the policy headers, and never stores it', async () => {
     const rc = routeCache({ maxBodyBytes: 1000 });
