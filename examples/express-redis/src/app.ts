@@ -1,7 +1,7 @@
 import { createCache, memoryStore, type RouteCache, tieredStore } from '@routecache/core';
 import { registerPrometheusMetrics } from '@routecache/core/prometheus';
 import { redisBus, redisStore } from '@routecache/core/redis';
-import { type RouteCacheMiddleware, routeCache } from '@routecache/express';
+import { type AppRouteCache, routeCache } from '@routecache/express';
 import express, { type Express } from 'express';
 import type { Cluster, Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -23,7 +23,7 @@ export interface AppOptions {
 
 export interface ShopApp {
   app: Express;
-  rc: RouteCacheMiddleware;
+  rc: AppRouteCache;
   cache: RouteCache;
   /** The Prometheus registry `/metrics` serves (the cache's metrics are on it). */
   registry: Registry;

@@ -1,10 +1,10 @@
 import { varnishPurger } from '@routecache/core/cdn/varnish';
-import { type RouteCacheMiddleware, routeCache } from '@routecache/express';
+import { type AppRouteCache, routeCache } from '@routecache/express';
 import express, { type Express } from 'express';
 
 export interface VarnishDemo {
   app: Express;
-  rc: RouteCacheMiddleware;
+  rc: AppRouteCache;
 }
 
 /**
