@@ -110,6 +110,8 @@ export function redisBus(options: RedisBusOptions): RedisBus {
   let seq = 0;
   let healthy = false;
   let subscribed = false;
+  /** Settles `subscribe()`'s wait: the first subscription, or `close()` before it. */
+  let firstSubscribed: () => void = () => {};
   let closed = false;
   let lastEcho = 0;
   let lastHeartbeatAt: number | undefined;
@@ -209,6 +211,7 @@ export function redisBus(options: RedisBusOptions): RedisBus {
       await connection.subscribe(channel);
       if (closed) return;
       subscribed = true;
+      firstSubscribed();
       lastEcho = Date.now();
       // Anything between the loss and now is gone; sequences restart from what comes next.
       senders.clear();
@@ -252,33 +255,27 @@ export function redisBus(options: RedisBusOptions): RedisBus {
       connection.on('ready', () => void resubscribe(connection));
       timer = setInterval(tick, heartbeatMs);
       timer.unref?.();
-      // Resolves once subscribed; while Redis is unreachable the bus keeps retrying and reports
-      // onHealth(true) when it gets there.
-      await new Promise<void>((resolve, reject) => {
-        const deadline = setTimeout(() => {
-          clearInterval(check);
-          reject(
-            new Error(
-              `redisBus: could not subscribe within ${subscribeTimeoutMs} ms (retrying in the background)`,
-            ),
-          );
-        }, subscribeTimeoutMs);
-        const check = setInterval(() => {
-          if (subscribed || closed) {
-            clearTimeout(deadline);
-            clearInterval(check);
-            resolve();
-          }
-        }, 10);
-        deadline.unref?.();
-        if ((connection as Redis).status === 'ready') void resubscribe(connection);
-        else if ((connection as Redis).status === 'wait') connection.connect().catch(() => {});
+      // Resolves once subscribed (or closed); while Redis is unreachable the bus keeps retrying
+      // and reports onHealth(true) when it gets there.
+      const first = new Promise<void>((resolve) => {
+        firstSubscribed = resolve;
       });
+      if ((connection as Redis).status === 'ready') void resubscribe(connection);
+      else if ((connection as Redis).status === 'wait') connection.connect().catch(() => {});
+      await withinDeadline(
+        first,
+        subscribeTimeoutMs,
+        () =>
+          new Error(
+            `redisBus: could not subscribe within ${subscribeTimeoutMs} ms (retrying in the background)`,
+          ),
+      );
     },
 
     async close(): Promise<void> {
       closed = true;
       subscribed = false;
+      firstSubscribed();
       if (timer) clearInterval(timer);
       const connection = subscriber;
       subscriber = undefined;
