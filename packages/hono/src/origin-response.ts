@@ -6,10 +6,18 @@ import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
 /**
  * What a handler run saw before it started: the headers middleware before the cache had put on
  * the context (`cors()`'s `Access-Control-Allow-Origin`), which are this request's, not the
- * answer's. Read just before `next()`.
+ * answer's. Read just before `next()`, through a throwaway `c.newResponse()`: reading `c.res`
+ * would make Hono prepare its headers, and `c.text()` would then send its explicit
+ * `text/plain; charset=UTF-8` where the route alone sends the runtime's own
+ * `text/plain;charset=UTF-8`.
  */
 export function readPresetHeaders(c: Context): ResponseHeaders {
-  return toHeaderRecord(c.res.headers);
+  try {
+    return toHeaderRecord(c.newResponse(null).headers);
+  } catch {
+    // A status set before the cache that no `Response` takes (1xx): Hono's own view of it.
+    return toHeaderRecord(c.res.headers);
+  }
 }
 
 /**
