@@ -539,6 +539,39 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
     ],
   },
   {
+    name: "gives a HEAD miss, a GET miss, a GET hit and a HEAD hit the cache's same ETag (RFC 9110 §8.8.3, §9.3.2)",
+    steps: [
+      { method: 'POST', path: '/invalidate?tags=stable', status: 200 },
+      advance(1000),
+      {
+        method: 'HEAD',
+        path: '/stable',
+        status: 200,
+        body: '',
+        expectHeaders: { 'cache-status': miss, etag: /^W\/"6-/, 'content-length': '6' },
+      },
+      {
+        path: '/stable',
+        status: 200,
+        body: 'stable',
+        expectHeaders: { 'cache-status': miss, etag: sameAs(2, 'etag') },
+      },
+      {
+        path: '/stable',
+        status: 200,
+        body: 'stable',
+        expectHeaders: { 'cache-status': hit, etag: sameAs(2, 'etag') },
+      },
+      {
+        method: 'HEAD',
+        path: '/stable',
+        status: 200,
+        body: '',
+        expectHeaders: { 'cache-status': hit, etag: sameAs(2, 'etag'), 'content-length': '6' },
+      },
+    ],
+  },
+  {
     name: 'hides the validators from the handler, which answers in full, and evaluates them itself',
     steps: [
       {
