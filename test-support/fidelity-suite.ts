@@ -17,8 +17,8 @@ export const FIDELITY_PATHS: readonly string[] = [
   '/status/203',
 ];
 
-/** Routes whose answer the cache passes through unstored (a stream over `maxBodyBytes`): each request is a miss. */
-export const FIDELITY_PASS_THROUGH_PATHS: readonly string[] = ['/big-stream'];
+/** Routes whose answer is over `maxBodyBytes`, passed through unstored (one piece, a stream): each request is a miss. */
+export const FIDELITY_PASS_THROUGH_PATHS: readonly string[] = ['/large', '/big-stream'];
 
 /**
  * The headers a cache adds or replaces on what it serves (policy and freshness headers,

@@ -38,9 +38,10 @@ export async function readOriginResponse(
   const { headers, kept } = splitPreset(toHeaderRecord(res.headers), preset);
   const served = { method: answered.method, url: splitUrl(answered.url).pathAndQuery };
   const base = { status, headers, served, ...(kept && { preset: kept }) };
-  const passThrough = (stream: ReadableStream<Uint8Array>): OriginResponse => {
-    if (ctx.background) void stream.cancel().catch(() => {});
-    else
+  const passThrough = (stream: ReadableStream<Uint8Array> | Uint8Array): OriginResponse => {
+    if (ctx.background) {
+      if (stream instanceof ReadableStream) void stream.cancel().catch(() => {});
+    } else
       send(
         new Response(stream, {
           status,
@@ -52,7 +53,52 @@ export async function readOriginResponse(
   if (res.body !== null && isEndlessStream(res.headers.get('content-type') ?? undefined))
     return passThrough(res.body);
   const read = await readBodyWithLimit(res.body, ctx.maxBodyBytes);
-  return read.complete ? { ...base, body: read.body } : passThrough(read.stream);
+  if (read.complete) return { ...base, body: read.body };
+  return passThrough(await wholeIfGivenWhole(read.stream, ctx.maxBodyBytes));
+}
+
+/**
+ * A body over `maxBytes` that the handler gave in one piece (`c.text(large)`: its first chunk is
+ * already over the limit, and the stream has ended by the next turn of the event loop), as those
+ * bytes: the runtime then frames it with `Content-Length`, as it does the handler's own response,
+ * instead of chunking a stream. Nothing more is buffered than the piece the handler handed over.
+ * Any other body stays a stream (replaying what was read).
+ */
+async function wholeIfGivenWhole(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<ReadableStream<Uint8Array> | Uint8Array> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  if (first.done) return new Uint8Array(0);
+  if (first.value.byteLength <= maxBytes) return resume([first.value], undefined, reader);
+  const next = reader.read();
+  const ended = await Promise.race([next, new Promise<undefined>((resolve) => setTimeout(resolve, 0))]);
+  if (ended?.done) return first.value;
+  return resume([first.value], next, reader);
+}
+
+/** A stream of `chunks`, then `pending` (a read already asked for), then the rest of `reader`. */
+function resume(
+  chunks: Uint8Array[],
+  pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let next = pending;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = chunks.shift();
+      if (chunk !== undefined) return controller.enqueue(chunk);
+      const { done, value } = await (next ?? reader.read());
+      next = undefined;
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      chunks.length = 0;
+      return reader.cancel(reason);
+    },
+  });
 }
 
 /** `headers` without the ones still equal to what was preset, and those preset ones. */
