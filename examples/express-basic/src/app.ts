@@ -1,10 +1,10 @@
-import { type RouteCacheMiddleware, routeCache } from '@routecache/express';
+import { type AppRouteCache, routeCache } from '@routecache/express';
 import express, { type Express } from 'express';
 import { type Catalogue, createCatalogue } from './catalogue.ts';
 
 export interface DemoApp {
   app: Express;
-  rc: RouteCacheMiddleware;
+  rc: AppRouteCache;
   catalogue: Catalogue;
 }
 

@@ -1,8 +1,8 @@
 import {
+  type AppRouteCache,
   createCache,
   memoryStore,
   type RouteCache,
-  type RouteCacheMiddleware,
   routeCache,
   tieredStore,
 } from '@routecache/express';
@@ -29,7 +29,7 @@ export interface AppOptions {
 
 export interface ShopApp {
   app: Express;
-  rc: RouteCacheMiddleware;
+  rc: AppRouteCache;
   cache: RouteCache;
   /** The Prometheus registry `/metrics` serves (the cache's metrics are on it). */
   registry: Registry;

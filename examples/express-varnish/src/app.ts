@@ -1,10 +1,10 @@
-import { type RouteCacheMiddleware, routeCache } from '@routecache/express';
+import { type AppRouteCache, routeCache } from '@routecache/express';
 import { varnishPurger } from '@routecache/express/cdn/varnish';
 import express, { type Express } from 'express';
 
 export interface VarnishDemo {
   app: Express;
-  rc: RouteCacheMiddleware;
+  rc: AppRouteCache;
 }
 
 /**

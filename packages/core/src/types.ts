@@ -18,7 +18,7 @@ export type Duration = number | `${number}` | `${number}${'s' | 'm' | 'h' | 'd'}
 export type Scope = 'public' | 'private' | 'no-store';
 
 /** How the ETag is computed: weak (`W/"…"`, default), strong, or not at all. */
-export type EtagMode = 'weak' | 'strong' | false;
+export type ETagMode = 'weak' | 'strong' | false;
 
 /**
  * A tag header dialect: `Surrogate-Key` (space separated; Fastly, Varnish xkey), `Cache-Tag`
@@ -127,7 +127,7 @@ export interface PolicyInput {
   /** The user a private entry belongs to; without an identity nothing private is stored. */
   identify?: (req: RequestInfo) => string | undefined;
   /** `'weak'` (default), `'strong'` or `false` (no ETag at all on the route). */
-  etag?: EtagMode;
+  etag?: ETagMode;
   /** How long 404/410 answers are kept. Default: not kept. */
   negativeTtl?: Duration;
   /** Let requests with `Authorization` use the shared entry. Default false. */
@@ -159,7 +159,7 @@ export interface Policy {
   readonly vary: readonly string[];
   readonly query: { readonly include: readonly string[] | undefined; readonly exclude: readonly string[] };
   readonly identify: ((req: RequestInfo) => string | undefined) | undefined;
-  readonly etag: EtagMode;
+  readonly etag: ETagMode;
   /** Seconds; 0 = 404/410 not kept. */
   readonly negativeTtl: number;
   readonly shareAuthenticated: boolean;
@@ -385,8 +385,12 @@ export interface CacheRequest {
   params?: Readonly<Record<string, string>>;
   /** True when the request carries a body (`Content-Length` > 0 or `Transfer-Encoding`). */
   hasBody?: boolean;
-  /** Label for per-route stats, e.g. `'GET /api/products/:id'`. */
-  route?: string;
+  /**
+   * Label for per-route stats, metrics and traces, e.g. `'GET /api/products/:id'` (the route's
+   * pattern, never the raw path: labels must stay few). Default: none (the request counts in the
+   * totals only; metrics label it `'none'`).
+   */
+  routeLabel?: string;
 }
 
 /** What the engine gives an origin run. */
@@ -497,7 +501,7 @@ export interface EarlyHitsOptions {
 export interface EarlyHits {
   /**
    * Called by the adapter where `handle()` is (after the framework routed `request`): remembers
-   * that this request shape is routed to `policy`, with `request.route` and `request.params`.
+   * that this request shape is routed to `policy`, with `request.routeLabel` and `request.params`.
    * A policy that does not qualify makes the door forget the shape.
    */
   learn(request: CacheRequest, policy: Policy): void;

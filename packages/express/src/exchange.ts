@@ -29,7 +29,7 @@ export function toCacheRequest(
     headerRecord: headers,
     params,
     hasBody: hasRequestBody(get),
-    route,
+    routeLabel: route,
   };
 }
 

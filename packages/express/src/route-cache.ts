@@ -38,8 +38,11 @@ export interface RouteCacheOptions extends AdapterCacheOptions {
   streamTimeout?: Duration;
 }
 
-/** The middleware `routeCache()` returns, with the per-route policy factory and the cache's controls. */
-export interface RouteCacheMiddleware extends RequestHandler {
+/**
+ * What `routeCache()` returns (the same name on every adapter): here a middleware applying the
+ * `routes` table, with the per-route policy factory and the cache's controls.
+ */
+export interface AppRouteCache extends RequestHandler {
   /** Per-route middleware: `app.get(path, rc.policy({ maxAge: 60 }), handler)`. Works without `app.use(rc)`. */
   policy(input: PolicyInput): RequestHandler;
   /** Removes (or expires) entries by tag or key; same as `cache.invalidate()`. */
@@ -74,7 +77,7 @@ export interface RouteCacheMiddleware extends RequestHandler {
  * app.get('/api/me', rc.policy({ scope: 'private', maxAge: 0, identify: (req) => req.headers('x-user') }), me);
  * await rc.invalidate({ tags: ['products'] });
  */
-export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddleware {
+export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
   const { routes = {}, streamTimeout = 1, ...cacheOptions } = options;
   const { cache, definePolicy: define } = resolveAdapterCache(cacheOptions);
   const table = parseRoutes(routes, define);
@@ -98,7 +101,7 @@ export function routeCache(options: RouteCacheOptions = {}): RouteCacheMiddlewar
       role === 'read' ? route.label : routeLabel(method, route.path),
       params,
     );
-  } as RouteCacheMiddleware;
+  } as AppRouteCache;
 
   middleware.policy = (input) => {
     const policy = define(input);

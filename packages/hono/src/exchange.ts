@@ -29,7 +29,7 @@ class HonoCacheRequest implements CacheRequest {
   readonly headers: (name: string) => string | undefined;
   readonly headerRecord: HeaderRecord | undefined;
   readonly hasBody: boolean;
-  readonly route: string;
+  readonly routeLabel: string;
   readonly #c: Context;
   #params: RouteParams;
 
@@ -55,7 +55,7 @@ class HonoCacheRequest implements CacheRequest {
     // AbortController). With `toResponse`'s plain headers below, this took a Node cache hit
     // from about 67 to 33 µs of CPU (bench `hono-l1-hit`, same core build).
     this.hasBody = hasRequestBody(get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null);
-    this.route = route;
+    this.routeLabel = route;
     this.#c = c;
     this.#params = params;
   }

@@ -51,8 +51,8 @@ export interface RouteCacheOptions extends AdapterCacheOptions {
   app?: RefreshApp;
 }
 
-/** What `routeCache()` returns. */
-export interface HonoRouteCache {
+/** What `routeCache()` returns (the same name on every adapter). */
+export interface AppRouteCache {
   /** Middleware applying the `routes` table: `app.use('*', rc.middleware())`. */
   middleware(): MiddlewareHandler;
   /** Middleware for one route: `app.get('/x', rc.policy({ maxAge: 60 }), handler)`. Throws `PolicyError` now if invalid. */
@@ -89,7 +89,7 @@ export interface HonoRouteCache {
  * app.get('/about', rc.policy({ maxAge: '1h' }), (c) => c.text('about'));
  * app.post('/api/products/:id', async (c) => { await rc.invalidate({ tags: ['products'] }); return c.body(null, 204); });
  */
-export function routeCache(options: RouteCacheOptions = {}): HonoRouteCache {
+export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
   const { routes = {}, app, ...cacheOptions } = options;
   const { cache, definePolicy: define } = resolveAdapterCache(cacheOptions);
   const table = compileRouteTable(routes, define);

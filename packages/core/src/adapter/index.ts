@@ -11,7 +11,7 @@ export { escapeKeyPart } from '../http/key';
 export {
   type HeaderRecord,
   type KeyHeaderValues,
-  normaliseKeyHeader,
+  normalizeKeyHeader,
   readKeyHeaders,
 } from '../http/key-headers';
 export { originHiddenHeaders, withoutOriginHiddenHeaders } from '../http/origin-request-headers';

@@ -77,9 +77,9 @@ describe('createCache', () => {
     it('counts hits, misses and stored per route and in total, with the store layers', async () => {
       const { cache } = setupCache();
       const policy = cache.definePolicy({ maxAge: 60 });
-      await cache.handle(makeRequest('/a', { route: 'GET /a' }), policy, fakeOrigin());
-      await cache.handle(makeRequest('/a', { route: 'GET /a' }), policy, fakeOrigin());
-      await cache.handle(makeRequest('/b', { route: 'GET /b' }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/a', { routeLabel: 'GET /a' }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/a', { routeLabel: 'GET /a' }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/b', { routeLabel: 'GET /b' }), policy, fakeOrigin());
       const stats = cache.stats();
       expect(stats).toMatchObject({
         hits: 1,

@@ -26,7 +26,7 @@ function setup(options: { selectors?: string[] } = {}) {
 }
 
 const routed = (url: string, init: RequestInit = {}): CacheRequest => ({
-  ...makeRequest(url, { route: 'GET /p/:id', ...init }),
+  ...makeRequest(url, { routeLabel: 'GET /p/:id', ...init }),
   params: { id: '1' },
 });
 

@@ -12,7 +12,7 @@ const DEFAULT_MAX_ROUTES = 10_000;
 /** What the full pipeline taught the door about one way a request can be routed. */
 interface LearnedRoute {
   readonly policy: Policy;
-  readonly route: string | undefined;
+  readonly routeLabel: string | undefined;
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -80,9 +80,13 @@ export function createEarlyHits(
         return;
       }
       const params = request.params ?? NO_PARAMS;
-      if (known?.policy === policy && known.route === request.route && sameParams(known.params, params))
+      if (
+        known?.policy === policy &&
+        known.routeLabel === request.routeLabel &&
+        sameParams(known.params, params)
+      )
         return;
-      routes.set(door, { policy, route: request.route, params });
+      routes.set(door, { policy, routeLabel: request.routeLabel, params });
     },
 
     answer(request): CacheAnswer | undefined {
@@ -92,7 +96,7 @@ export function createEarlyHits(
       // The adapter builds the request for this call: the learned route and params go on it (no copy).
       const routed = request;
       routed.params = learned.params;
-      routed.route = learned.route;
+      routed.routeLabel = learned.routeLabel;
       const method = request.method as 'GET' | 'HEAD';
       const policy = keying.learnedVary.policyFor(learned.policy, routed);
       let scope: ReturnType<typeof resolveRequestScope>;

@@ -112,7 +112,11 @@ describe('handle: bypass', () => {
 
   it('counts bypasses per route', async () => {
     const { cache } = setupCache();
-    await cache.handle(makeRequest('/p', { route: 'GET /p', hasBody: true }), publicPolicy, fakeOrigin());
+    await cache.handle(
+      makeRequest('/p', { routeLabel: 'GET /p', hasBody: true }),
+      publicPolicy,
+      fakeOrigin(),
+    );
     expect(cache.stats().routes['GET /p']?.bypass).toBe(1);
   });
 });

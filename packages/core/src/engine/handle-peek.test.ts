@@ -45,8 +45,8 @@ describe('handle: a store with a synchronous peek', () => {
     const logger = { warn: vi.fn(), error: vi.fn() };
     const cache = createCache({ store, logger, clock: clock.now });
     const origin = fakeOrigin();
-    await cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin);
-    const answer = await cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin);
+    await cache.handle(makeRequest('/p', { routeLabel: 'GET /p' }), policy, origin);
+    const answer = await cache.handle(makeRequest('/p', { routeLabel: 'GET /p' }), policy, origin);
     expect(header(answer, 'cache-status')).toMatch(/hit/); // served by get
     expect(get).toHaveBeenCalledTimes(2);
     expect(cache.stats().routes['GET /p']?.errors).toBe(2);

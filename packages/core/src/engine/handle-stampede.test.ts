@@ -30,7 +30,7 @@ describe('handle: stampede protection', () => {
       return textResponse(`body ${n}`);
     });
     const answers = Array.from({ length: 50 }, () =>
-      cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin),
+      cache.handle(makeRequest('/p', { routeLabel: 'GET /p' }), policy, origin),
     );
     await settle();
     gate.resolve();

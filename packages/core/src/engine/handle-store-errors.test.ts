@@ -20,7 +20,7 @@ describe('handle: store failures', () => {
   it('answers from the origin when get rejects, counts and logs the error', async () => {
     const { cache, logger } = setup({ reject: ['get'] });
     const origin = fakeOrigin();
-    const answer = await cache.handle(makeRequest('/p', { route: 'GET /p' }), policy, origin);
+    const answer = await cache.handle(makeRequest('/p', { routeLabel: 'GET /p' }), policy, origin);
     expect(answer.status).toBe(200);
     expect(bodyText(answer)).toBe('body 1');
     expect(origin.calls).toHaveLength(1);

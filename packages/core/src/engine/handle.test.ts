@@ -384,7 +384,7 @@ describe('handle', () => {
       let n = 0;
       const origin = fakeOrigin(() => ({ ...textResponse(`other ${n}`), served: served[n++]! }));
       for (let i = 0; i < served.length; i++) {
-        const answer = await cache.handle(makeRequest('/p', { route: 'GET /p' }), publicPolicy, origin);
+        const answer = await cache.handle(makeRequest('/p', { routeLabel: 'GET /p' }), publicPolicy, origin);
         expect(header(answer, 'cache-status')).toBe('routecache; fwd=bypass; detail=rewritten');
         expect(header(answer, 'cache-control')).toMatch(/^private/);
         expect(header(answer, 'surrogate-key')).toBeUndefined();
@@ -442,7 +442,7 @@ describe('handle', () => {
       );
       const request = (language: string, path = '/p') =>
         makeRequest(path, {
-          route: 'GET /p',
+          routeLabel: 'GET /p',
           headers: { 'accept-language': language, origin: 'https://a.example' },
         });
       const first = await cache.handle(request('en'), publicPolicy, origin);
@@ -469,7 +469,7 @@ describe('handle', () => {
         return textResponse(`x${n}`, 200, { vary: 'Accept-Encoding' });
       });
       const request = (encoding: string) =>
-        makeRequest('/burst', { route: 'GET /burst', headers: { 'accept-encoding': encoding } });
+        makeRequest('/burst', { routeLabel: 'GET /burst', headers: { 'accept-encoding': encoding } });
       const encodings = Array.from({ length: 30 }, (_, i) => ['gzip', 'br', 'identity'][i % 3]!);
       const answers = encodings.map((encoding) => cache.handle(request(encoding), publicPolicy, origin));
       release();
@@ -493,7 +493,7 @@ describe('handle', () => {
       const names = Array.from({ length: 9 }, (_, i) => `x-h${i}`);
       const origin = fakeOrigin(() => textResponse('x', 200, { vary: names.join(', ') }));
       for (let i = 0; i < 3; i++)
-        await cache.handle(makeRequest('/wide', { route: 'GET /wide' }), publicPolicy, origin);
+        await cache.handle(makeRequest('/wide', { routeLabel: 'GET /wide' }), publicPolicy, origin);
       expect(origin.calls).toHaveLength(3);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0]![0]).toMatch(

@@ -72,7 +72,7 @@ export function createHandler(
   /** A request the key builder cannot handle goes to the origin untouched, never fails. */
   async function unresolved(request: CacheRequest, origin: Origin, error: unknown): Promise<CacheAnswer> {
     options.logger.warn('routecache: could not resolve the request; bypassing the cache', { error });
-    stats.count('bypass', request.route);
+    stats.count('bypass', request.routeLabel);
     return toAnswer(await runOriginDirect(context, request, origin));
   }
 

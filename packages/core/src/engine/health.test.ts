@@ -14,9 +14,9 @@ describe('health()', () => {
     const { cache } = setupCache({ store: memoryStore({ maxBytes: 1_000_000, maxEntries: 50 }) });
     const policy = definePolicy({ maxAge: 60 });
     for (let i = 0; i < 4; i++)
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
     await cache.handle(
-      makeRequest('/items/1', { route: ROUTE, headers: { authorization: 'x' } }),
+      makeRequest('/items/1', { routeLabel: ROUTE, headers: { authorization: 'x' } }),
       policy,
       fakeOrigin(),
     );
@@ -41,7 +41,7 @@ describe('health()', () => {
     it('covers the window: counts since the report closest to windowSeconds ago', async () => {
       const { cache, clock } = setupCache();
       const policy = definePolicy({ maxAge: 3600 });
-      const get = () => cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      const get = () => cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       await get(); // miss
       clock.advance(120_000);
       expect((await cache.health({ windowSeconds: 60 })).routes[ROUTE]).toMatchObject({
@@ -60,7 +60,7 @@ describe('health()', () => {
     it('says null for a route without cacheable answers in the window', async () => {
       const { cache } = setupCache();
       await cache.handle(
-        makeRequest('/x', { route: 'GET /x', headers: { authorization: 'a' } }),
+        makeRequest('/x', { routeLabel: 'GET /x', headers: { authorization: 'a' } }),
         definePolicy({ maxAge: 60 }),
         fakeOrigin(),
       );

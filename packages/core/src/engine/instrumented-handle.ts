@@ -17,7 +17,7 @@ type Handle = (
  */
 export function instrumentHandle(handle: Handle, metrics: MetricsHub): Handle {
   return function instrumentedHandle(request, policy, origin, options) {
-    const route = request.route;
+    const route = request.routeLabel;
     const method = String(request.method).toUpperCase();
     const timed: Origin = (ctx) =>
       metrics.origin({ route, method, background: ctx.background }, () => origin(ctx));

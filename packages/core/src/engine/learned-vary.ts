@@ -74,5 +74,5 @@ export function createLearnedVary(logger: Logger): LearnedVary {
 
 /** What learning is kept per: the route label, or the request path when the adapter gives none. */
 function routeOf(request: CacheRequest): string {
-  return request.route ?? parseRequestUrl(String(request.url)).path;
+  return request.routeLabel ?? parseRequestUrl(String(request.url)).path;
 }

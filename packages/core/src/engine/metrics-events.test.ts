@@ -29,7 +29,7 @@ describe('metrics events', () => {
       detach();
       expect(cache.handle).toBe(bare);
       const policy = definePolicy({ maxAge: 60 });
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       expect(sink.answers).toEqual([]);
     });
   });
@@ -41,17 +41,17 @@ describe('metrics events', () => {
       cache.observe(sink);
       const policy = definePolicy({ maxAge: 60 });
       const origin = fakeOrigin();
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, origin);
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, origin);
       clock.advance(5000);
-      const hit = await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, origin);
+      const hit = await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, origin);
       const etag = hit.headers.etag as string;
       await cache.handle(
-        makeRequest('/items/1', { route: ROUTE, headers: { 'if-none-match': etag } }),
+        makeRequest('/items/1', { routeLabel: ROUTE, headers: { 'if-none-match': etag } }),
         policy,
         origin,
       );
       await cache.handle(
-        makeRequest('/items/1', { route: ROUTE, headers: { authorization: 'Bearer x' } }),
+        makeRequest('/items/1', { routeLabel: ROUTE, headers: { authorization: 'Bearer x' } }),
         policy,
         origin,
       );
@@ -71,9 +71,9 @@ describe('metrics events', () => {
       const sink = recordingSink();
       cache.observe(sink);
       const policy = definePolicy({ maxAge: 60 });
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       await cache.handle(
-        makeRequest('/items/1', { route: 'POST /items/:id', method: 'POST' }),
+        makeRequest('/items/1', { routeLabel: 'POST /items/:id', method: 'POST' }),
         policy,
         fakeOrigin(() => textResponse('ok', 201)),
       );
@@ -95,7 +95,7 @@ describe('metrics events', () => {
         throw new Error('boom');
       });
       await expect(
-        cache.handle(makeRequest('/items/9', { route: ROUTE }), definePolicy({ maxAge: 60 }), failing),
+        cache.handle(makeRequest('/items/9', { routeLabel: ROUTE }), definePolicy({ maxAge: 60 }), failing),
       ).rejects.toThrow('boom');
       expect(sink.origins[0]?.[1]).toMatchObject({ status: undefined });
       expect(sink.origins[0]?.[1].error).toEqual(new Error('boom'));
@@ -106,9 +106,9 @@ describe('metrics events', () => {
       const sink = recordingSink();
       cache.observe(sink);
       const policy = definePolicy({ maxAge: 10, staleWhileRevalidate: 60 });
-      await cache.handle(makeRequest('/items/2', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/2', { routeLabel: ROUTE }), policy, fakeOrigin());
       clock.advance(20_000);
-      await cache.handle(makeRequest('/items/2', { route: ROUTE }), policy, fakeOrigin(), {
+      await cache.handle(makeRequest('/items/2', { routeLabel: ROUTE }), policy, fakeOrigin(), {
         refresh: fakeOrigin(),
       });
       expect(sink.answers[1]).toMatchObject({
@@ -123,8 +123,8 @@ describe('metrics events', () => {
       const events: unknown[] = [];
       cache.observe({ invalidation: (event) => events.push(event) });
       const policy = definePolicy({ maxAge: 60, tags: ['items'] });
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
-      await cache.handle(makeRequest('/items/2', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/2', { routeLabel: ROUTE }), policy, fakeOrigin());
       await cache.invalidate({ tags: ['items'] });
       expect(events).toEqual([
         expect.objectContaining({
@@ -147,8 +147,8 @@ describe('metrics events', () => {
         },
       });
       const policy = definePolicy({ maxAge: 60 });
-      const first = await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
-      const second = await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      const first = await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
+      const second = await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(warnings.filter((w) => w.includes('metrics sink'))).toHaveLength(1);
     });
@@ -159,14 +159,14 @@ describe('metrics events', () => {
       const l2 = memoryStore();
       const writer = setupCache({ store: l2 });
       const policy = definePolicy({ maxAge: 60 });
-      await writer.cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      await writer.cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       // A second instance: its L1 is empty, L2 holds the entry (a store without peek stands for Redis).
       const remote = { ...l2, name: 'remote', peek: undefined } as typeof l2;
       const { cache } = setupCache({ store: tieredStore({ l1: memoryStore(), l2: remote }) });
       const sink = recordingSink();
       cache.observe(sink);
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
-      await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
       expect(sink.answers.map((a) => [a.outcome, a.layer])).toEqual([
         ['hit', 'l2'],
         ['hit', 'l1'],

@@ -63,7 +63,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'hitForMiss',
   'keyHeaders',
 ]);
-/** RFC 8941 §3.3.4 sf-token: the cache name in `Cache-Status` (RFC 9211 §2). */
+/** RFC 9651 §3.3.4 sf-token: the cache name in `Cache-Status` (RFC 9211 §2). */
 /** Visible ASCII without spaces: the namespace is the first part of every key. */
 const NAMESPACE = /^[\x21-\x7e]{1,64}$/;
 

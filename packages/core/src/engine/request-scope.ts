@@ -138,7 +138,7 @@ export function resolveRequestScope(
   }
   return {
     method,
-    route: request.route,
+    route: request.routeLabel,
     host,
     path,
     url: parsed.url,

@@ -22,7 +22,7 @@ export interface RequestInit {
   host?: string;
   headers?: Record<string, string>;
   hasBody?: boolean;
-  route?: string;
+  routeLabel?: string;
   requestedUrl?: string;
 }
 
@@ -37,7 +37,7 @@ export function makeRequest(url: string, init: RequestInit = {}): CacheRequest {
     url,
     headers: (name) => headers[name],
     ...(init.hasBody === undefined ? {} : { hasBody: init.hasBody }),
-    ...(init.route === undefined ? {} : { route: init.route }),
+    ...(init.routeLabel === undefined ? {} : { routeLabel: init.routeLabel }),
     ...(init.requestedUrl === undefined ? {} : { requestedUrl: init.requestedUrl }),
   };
 }

@@ -13,7 +13,7 @@ export async function passUnsafe(
   request: CacheRequest,
   origin: Origin,
 ): Promise<CacheAnswer> {
-  context.stats.count('bypass', request.route);
+  context.stats.count('bypass', request.routeLabel);
   const response = await runOriginDirect(context, request, origin);
   const unsafe = methodRole(request.method) === 'invalidate';
   if (unsafe && response.status >= 200 && response.status < 400) {

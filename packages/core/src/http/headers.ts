@@ -237,7 +237,7 @@ export function buildCacheStatus(entry: CacheStatusEntry): string {
     parts.push(`fwd-status=${entry.fwdStatus}`);
   }
   if (entry.ttl !== undefined && Number.isFinite(entry.ttl)) {
-    // §2.4: ttl is an Integer (RFC 8941: at most 15 digits); floor so a response 0.3 s stale shows as -1.
+    // §2.4: ttl is an Integer (RFC 9651: at most 15 digits); floor so a response 0.3 s stale shows as -1.
     const ttl = Math.max(-999_999_999_999_999, Math.min(999_999_999_999_999, Math.floor(entry.ttl)));
     parts.push(`ttl=${ttl === 0 ? 0 : ttl}`);
   }
@@ -247,7 +247,7 @@ export function buildCacheStatus(entry: CacheStatusEntry): string {
   return parts.join('; ');
 }
 
-/** An RFC 8941 sf-token when the text is one, else an sf-string (printable ASCII only). */
+/** An RFC 9651 sf-token when the text is one, else an sf-string (printable ASCII only). */
 function sfItem(text: string): string {
   if (SF_TOKEN.test(text)) return text;
   return `"${text.replace(/[^\x20-\x7e]/g, '').replace(/[\\"]/g, '\\$&')}"`;

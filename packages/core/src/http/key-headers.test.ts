@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../engine/create-cache';
 import { PolicyError } from '../errors';
-import { DEFAULT_KEY_HEADERS, normaliseKeyHeader, readKeyHeaders } from './key-headers';
+import { DEFAULT_KEY_HEADERS, normalizeKeyHeader, readKeyHeaders } from './key-headers';
 
 describe('readKeyHeaders', () => {
   const read = (headers: Record<string, string>, names = DEFAULT_KEY_HEADERS) =>
@@ -48,9 +48,9 @@ describe('readKeyHeaders', () => {
   });
 
   it("keeps only Forwarded's host and proto, so per-client for/by do not split the key", () => {
-    expect(normaliseKeyHeader('forwarded', 'for=192.0.2.1;by=203.0.113.1')).toBe('');
+    expect(normalizeKeyHeader('forwarded', 'for=192.0.2.1;by=203.0.113.1')).toBe('');
     expect(
-      normaliseKeyHeader('forwarded', 'for=192.0.2.1;Host="Evil.example";proto=HTTPS, for=x;host=b'),
+      normalizeKeyHeader('forwarded', 'for=192.0.2.1;Host="Evil.example";proto=HTTPS, for=x;host=b'),
     ).toBe('host=evil.example;proto=https;host=b');
     expect(read({ forwarded: 'for=192.0.2.1' })).toEqual([]);
   });

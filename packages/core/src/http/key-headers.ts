@@ -67,7 +67,7 @@ export function readKeyHeaders(
       continue;
     }
     if (typeof raw !== 'string') continue;
-    const value = normaliseKeyHeader(name, raw);
+    const value = normalizeKeyHeader(name, raw);
     if (value === '') continue;
     values ??= [];
     values.push([name, value]);
@@ -86,7 +86,7 @@ function readFromRecord(record: HeaderRecord, names: readonly string[]): KeyHead
     if (!set.has(name)) continue;
     const raw = record[name];
     if (raw === undefined) continue;
-    const value = normaliseKeyHeader(name, Array.isArray(raw) ? raw.join(', ') : raw);
+    const value = normalizeKeyHeader(name, Array.isArray(raw) ? raw.join(', ') : raw);
     if (value === '') continue;
     values ??= [];
     values.push([name, value]);
@@ -96,7 +96,7 @@ function readFromRecord(record: HeaderRecord, names: readonly string[]): KeyHead
 }
 
 /** One key header's value as keyed (see `readKeyHeaders`). */
-export function normaliseKeyHeader(name: string, value: string): string {
+export function normalizeKeyHeader(name: string, value: string): string {
   if (name === 'forwarded') return forwardedHostAndProto(value);
   const trimmed = value.trim();
   return CASE_SENSITIVE.has(name) ? trimmed : trimmed.toLowerCase();

@@ -45,7 +45,7 @@ describe('OpenTelemetry with a Redis L2', () => {
     };
     const [a, b] = [instance(), instance()];
     const policy = definePolicy({ maxAge: 60 });
-    const request = () => makeRequest('/items/1', { route: 'GET /items/:id' });
+    const request = () => makeRequest('/items/1', { routeLabel: 'GET /items/:id' });
     await sdk.serverSpan('request A', () => a.handle(request(), policy, fakeOrigin()));
     await sdk.serverSpan('request B', () => b.handle(request(), policy, fakeOrigin()));
 

@@ -1,6 +1,6 @@
 import { PolicyError } from '../errors';
 import { MAX_DELTA_SECONDS, TOKEN } from '../http/grammar';
-import type { Duration, EtagMode, Policy, PolicyInput, PolicySource, RequestInfo, Scope } from '../types';
+import type { Duration, ETagMode, Policy, PolicyInput, PolicySource, RequestInfo, Scope } from '../types';
 import { MAX_DURATION_SECONDS, parseDuration } from './duration';
 
 /**
@@ -118,7 +118,7 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
   const route = readFields(input, '');
   const base = defaults === undefined ? {} : readFields(defaults, ' (in defaults)');
   // Every default must be valid on its own, even when this route does not use it.
-  normaliseFields(base, ' (in defaults)');
+  normalizeFields(base, ' (in defaults)');
 
   if (parseSource(resolveSource(route, base)) === 'response') return defineResponsePolicy(route, base);
   const scope = parseScope(route.scope ?? base.scope ?? 'public');
@@ -127,7 +127,7 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
       if (field !== 'scope' && field !== 'from')
         throw new PolicyError(field, 'not allowed with scope "no-store" (only scope may be set)');
     }
-    return buildPolicy('no-store', normaliseFields({}, ''));
+    return buildPolicy('no-store', normalizeFields({}, ''));
   }
   let merged: Partial<Record<Field, unknown>>;
   if (scope === 'private') {
@@ -140,7 +140,7 @@ export function definePolicy(input: PolicyInput, defaults?: Partial<PolicyInput>
   } else {
     merged = { ...base, ...route };
   }
-  return buildPolicy(scope, normaliseFields(merged, ''));
+  return buildPolicy(scope, normalizeFields(merged, ''));
 }
 
 /**
@@ -201,7 +201,7 @@ function defineResponsePolicy(
     if (value !== undefined) merged[field] = value;
   }
   merged.etag ??= false;
-  return buildPolicy('public', normaliseFields(merged, ''), 'response');
+  return buildPolicy('public', normalizeFields(merged, ''), 'response');
 }
 
 function parseSource(value: unknown, where = ''): PolicySource {
@@ -259,7 +259,7 @@ export function isValidTag(tag: unknown): tag is string {
   return typeof tag === 'string' && tag.length <= MAX_TAG_LENGTH && TAG.test(tag);
 }
 
-type Normalised = {
+type Normalized = {
   maxAge: number | undefined;
   sMaxAge: number | undefined;
   cdnMaxAge: number | undefined;
@@ -273,13 +273,13 @@ type Normalised = {
   vary: readonly string[];
   query: Policy['query'];
   identify: Policy['identify'];
-  etag: EtagMode;
+  etag: ETagMode;
   negativeTtl: number;
   shareAuthenticated: boolean;
   extraStatuses: readonly number[];
 };
 
-function buildPolicy(scope: Scope, fields: Normalised, from: PolicySource = 'route'): Policy {
+function buildPolicy(scope: Scope, fields: Normalized, from: PolicySource = 'route'): Policy {
   const defaultTtl = scope === 'private' ? fields.maxAge : (fields.sMaxAge ?? fields.maxAge);
   const statuses = new Set<number>([...CACHEABLE_STATUS_CODES, ...fields.extraStatuses]);
   if (fields.negativeTtl > 0) for (const status of NEGATIVE_STATUS_CODES) statuses.add(status);
@@ -326,7 +326,7 @@ function readFields(input: unknown, where: string): Partial<Record<Field, unknow
   return fields;
 }
 
-function normaliseFields(fields: Partial<Record<Field, unknown>>, where: string): Normalised {
+function normalizeFields(fields: Partial<Record<Field, unknown>>, where: string): Normalized {
   const duration = (field: Field, max?: number): number | undefined =>
     fields[field] === undefined ? undefined : parseDurationIn(fields[field], field, where, max);
   if (fields.scope !== undefined) parseScope(fields.scope, where);
@@ -379,7 +379,7 @@ function parseBoolean(value: unknown, field: Field, where: string): boolean {
   return value;
 }
 
-function parseTags(value: unknown, where: string): Normalised['tags'] {
+function parseTags(value: unknown, where: string): Normalized['tags'] {
   if (value === undefined) return Object.freeze([]);
   if (typeof value === 'function') return value as (req: RequestInfo) => readonly string[];
   if (!Array.isArray(value)) {
@@ -473,7 +473,7 @@ function parseIdentify(value: unknown, where: string): Policy['identify'] {
   return value as Policy['identify'];
 }
 
-function parseEtag(value: unknown, where: string): EtagMode {
+function parseEtag(value: unknown, where: string): ETagMode {
   if (value === undefined) return 'weak';
   if (value !== 'weak' && value !== 'strong' && value !== false) {
     throw new PolicyError('etag', `must be 'weak', 'strong' or false, got ${show(value)}${where}`);

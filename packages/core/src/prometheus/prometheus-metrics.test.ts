@@ -41,7 +41,7 @@ describe('registerPrometheusMetrics', () => {
     registerPrometheusMetrics({ cache }, { registry });
     const policy = definePolicy({ maxAge: 60 });
     const request = (headers: Record<string, string> = {}) =>
-      makeRequest('/items/1?utm_source=x', { route: ROUTE, headers });
+      makeRequest('/items/1?utm_source=x', { routeLabel: ROUTE, headers });
     await cache.handle(request(), policy, fakeOrigin());
     const hit = await cache.handle(request(), policy, fakeOrigin());
     await cache.handle(request({ 'if-none-match': String(hit.headers.etag) }), policy, fakeOrigin());
@@ -66,8 +66,8 @@ describe('registerPrometheusMetrics', () => {
     const registry = new Registry();
     registerPrometheusMetrics(cache, { registry, maxRoutes: 1 });
     const policy = definePolicy({ maxAge: 60 });
-    await cache.handle(makeRequest('/a', { route: 'GET /a' }), policy, fakeOrigin());
-    await cache.handle(makeRequest('/b', { route: 'GET /b' }), policy, fakeOrigin());
+    await cache.handle(makeRequest('/a', { routeLabel: 'GET /a' }), policy, fakeOrigin());
+    await cache.handle(makeRequest('/b', { routeLabel: 'GET /b' }), policy, fakeOrigin());
     await cache.handle(makeRequest('/c'), policy, fakeOrigin());
     expect(await value(registry, 'routecache_answers_total', { route: 'GET /a' })).toBe(1);
     expect(await value(registry, 'routecache_answers_total', { route: 'other' })).toBe(1);
@@ -81,7 +81,7 @@ describe('registerPrometheusMetrics', () => {
     registerPrometheusMetrics(cache, { registry });
     const policy = definePolicy({ maxAge: 60 });
     for (const id of [1, 2, 3])
-      await cache.handle(makeRequest(`/items/${id}`, { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest(`/items/${id}`, { routeLabel: ROUTE }), policy, fakeOrigin());
     expect(await value(registry, 'routecache_l1_entries')).toBe(2);
     expect(await value(registry, 'routecache_l1_max_entries')).toBe(2);
     expect(await value(registry, 'routecache_l1_max_bytes')).toBe(64 * 1024 * 1024);
@@ -112,7 +112,7 @@ describe('registerPrometheusMetrics', () => {
     registerPrometheusMetrics(cache, { registry });
     const policy = definePolicy({ maxAge: 60 });
     for (let i = 0; i < 3; i++)
-      await cache.handle(makeRequest(`/items/${i}`, { route: ROUTE }), policy, fakeOrigin());
+      await cache.handle(makeRequest(`/items/${i}`, { routeLabel: ROUTE }), policy, fakeOrigin());
     const errors = (kind: string) =>
       value(registry, 'routecache_store_errors_total', { layer: 'l2', operation: 'get', kind });
     expect(await errors('timeout')).toBe(1);
@@ -129,11 +129,11 @@ describe('registerPrometheusMetrics', () => {
     const registry = new Registry();
     registerPrometheusMetrics(cache, { registry });
     const policy = definePolicy({ maxAge: 60, tags: ['items'] });
-    await cache.handle(makeRequest('/items/1', { route: ROUTE }), policy, fakeOrigin());
-    await cache.handle(makeRequest('/items/2', { route: ROUTE }), policy, fakeOrigin());
+    await cache.handle(makeRequest('/items/1', { routeLabel: ROUTE }), policy, fakeOrigin());
+    await cache.handle(makeRequest('/items/2', { routeLabel: ROUTE }), policy, fakeOrigin());
     await cache.invalidate({ tags: ['items'] });
     await cache.handle(
-      makeRequest('/items/1', { route: 'POST /items/:id', method: 'POST' }),
+      makeRequest('/items/1', { routeLabel: 'POST /items/:id', method: 'POST' }),
       policy,
       fakeOrigin(() => textResponse('ok', 204)),
     );

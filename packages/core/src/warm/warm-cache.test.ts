@@ -15,7 +15,7 @@ function appDispatch(cache: RouteCache): WarmDispatch & { seen: { path: string; 
     if (path === '/down') throw new Error('ECONNRESET');
     const answer = await cache.handle(
       makeRequest(path, {
-        route: path.startsWith('/ok') ? 'GET /ok/:id' : 'GET /boom',
+        routeLabel: path.startsWith('/ok') ? 'GET /ok/:id' : 'GET /boom',
         host: headers.host ?? 'localhost',
       }),
       policy,

@@ -7,7 +7,7 @@ import type { PlatformRequest } from './request-url.util';
  * The request as the engine sees it, read off Express's `req` or Fastify's `request` the same
  * way wherever it is read (the interceptor, the early door), so both find the same entry: the
  * URL Nest routes (after a rewrite by middleware before it) and the client's when it differs,
- * the scheme and host under the platform's proxy settings, the headers. `route` and `params`
+ * the scheme and host under the platform's proxy settings, the headers. `route` (the stats label) and `params`
  * are the matched route's, when there is one.
  */
 export function readCacheRequest(req: PlatformRequest, route?: string): CacheRequest {
@@ -27,7 +27,7 @@ export function readCacheRequest(req: PlatformRequest, route?: string): CacheReq
     headerRecord: headers,
     params: req.params ?? {},
     hasBody: hasRequestBody(get),
-    route,
+    routeLabel: route,
   };
   if (req.originalUrl !== undefined && req.originalUrl !== url) request.requestedUrl = req.originalUrl;
   return request;
