@@ -73,7 +73,10 @@ async function wholeIfGivenWhole(
   if (first.done) return new Uint8Array(0);
   if (first.value.byteLength <= maxBytes) return resume([first.value], undefined, reader);
   const next = reader.read();
-  const ended = await Promise.race([next, new Promise<undefined>((resolve) => setTimeout(resolve, 0))]);
+  const ended = await Promise.race([
+    next,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 0)),
+  ]);
   if (ended?.done) return first.value;
   return resume([first.value], next, reader);
 }
@@ -81,7 +84,7 @@ async function wholeIfGivenWhole(
 /** A stream of `chunks`, then `pending` (a read already asked for), then the rest of `reader`. */
 function resume(
   chunks: Uint8Array[],
-  pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined,
+  pending: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> | undefined,
   reader: ReadableStreamDefaultReader<Uint8Array>,
 ): ReadableStream<Uint8Array> {
   let next = pending;
