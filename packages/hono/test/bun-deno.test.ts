@@ -31,6 +31,9 @@ async function serveWith(runtime: 'bun' | 'deno', dir: string, extraArgs: string
   const child = spawn(join(BIN, runtime), args, {
     env: { ...process.env, DENO_DIR: join(dir, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: `node_modules/.bin/deno` is a shell shim whose child is the runtime,
+    // and stopping only the shim left that child serving.
+    detached: true,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
@@ -53,7 +56,7 @@ function stop(served: Served | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
   });
 }
 
