@@ -42,6 +42,8 @@
  * - `/reflect-host` `{ maxAge: 30 }`: text `host=<x-forwarded-host or -> run n`.
  * - `/query` `{ maxAge: 30 }`: JSON `{ url, query, utm, run: n }`: the URL, the query object and
  *   the `utm_source` parameter (or `null`) as the handler sees them.
+ * - `/large` `{ maxAge: 30 }`: text `large run <n padded to 3 digits> ` and `l` × 1986 (2000
+ *   bytes, over `maxBodyBytes`), answered in one piece (Hono: `c.text()`).
  * - `/big-stream` `{ maxAge: 30 }`: streams 4 chunks of 512 bytes, each `<n padded to 3 digits>`
  *   and `x` × 509 (twice `maxBodyBytes`).
  * - `/sse` `{ maxAge: 30 }`: an endless `text/event-stream`: `data: first`, then a tick every 25 ms
@@ -204,6 +206,31 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         status: 200,
         body: '{"id":"30","run":1}',
         expectHeaders: { 'cache-status': hit },
+      },
+    ],
+  },
+  {
+    name: 'reaches the entries of a tag a header cannot carry as is (product:café crème) by the same string',
+    steps: [
+      { path: '/api/products/caf%C3%A9%20cr%C3%A8me', status: 200, body: '{"id":"café crème","run":1}' },
+      {
+        path: '/api/products/caf%C3%A9%20cr%C3%A8me',
+        status: 200,
+        body: '{"id":"café crème","run":1}',
+        expectHeaders: { 'cache-status': hit },
+      },
+      {
+        method: 'POST',
+        path: '/invalidate?tags=product%3Acaf%C3%A9%20cr%C3%A8me',
+        status: 200,
+        body: /"tags":1/,
+      },
+      advance(1000),
+      {
+        path: '/api/products/caf%C3%A9%20cr%C3%A8me',
+        status: 200,
+        body: '{"id":"café crème","run":2}',
+        expectHeaders: { 'cache-status': miss },
       },
     ],
   },
@@ -535,6 +562,39 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         status: 304,
         body: '',
         expectHeaders: { 'cache-status': hit, etag: sameAs(0, 'etag') },
+      },
+    ],
+  },
+  {
+    name: "gives a HEAD miss, a GET miss, a GET hit and a HEAD hit the cache's same ETag (RFC 9110 §8.8.3, §9.3.2)",
+    steps: [
+      { method: 'POST', path: '/invalidate?tags=stable', status: 200 },
+      advance(1000),
+      {
+        method: 'HEAD',
+        path: '/stable',
+        status: 200,
+        body: '',
+        expectHeaders: { 'cache-status': miss, etag: /^W\/"6-/, 'content-length': '6' },
+      },
+      {
+        path: '/stable',
+        status: 200,
+        body: 'stable',
+        expectHeaders: { 'cache-status': miss, etag: sameAs(2, 'etag') },
+      },
+      {
+        path: '/stable',
+        status: 200,
+        body: 'stable',
+        expectHeaders: { 'cache-status': hit, etag: sameAs(2, 'etag') },
+      },
+      {
+        method: 'HEAD',
+        path: '/stable',
+        status: 200,
+        body: '',
+        expectHeaders: { 'cache-status': hit, etag: sameAs(2, 'etag'), 'content-length': '6' },
       },
     ],
   },

@@ -1,4 +1,4 @@
-import { createETag } from '@routecache/core';
+import { createETag } from '@routecache/express';
 import type { Catalogue } from './catalogue.ts';
 
 /** One step of the guided tour the server prints: a request and what it shows. */

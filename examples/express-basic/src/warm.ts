@@ -2,7 +2,7 @@
  * `pnpm --filter express-basic warm`: warms the catalogue before traffic, through the app itself
  * (every product page and the list), printing one progress line per page and a summary.
  */
-import type { WarmSummary } from '@routecache/core';
+import type { WarmSummary } from '@routecache/express';
 import type { DemoApp } from './app.ts';
 import { createApp } from './app.ts';
 

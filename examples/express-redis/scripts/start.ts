@@ -70,7 +70,7 @@ async function waitForRedis(port: number): Promise<void> {
   fail(`redis-server on port ${port} did not answer PING`);
 }
 
-if (!isBuilt('@routecache/core/redis') || !isBuilt('@routecache/express')) {
+if (!isBuilt('@routecache/express/redis') || !isBuilt('@routecache/express')) {
   fail(
     'Build the packages first: pnpm exec turbo run build --filter=express-redis... (at the repository root)',
   );

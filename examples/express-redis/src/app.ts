@@ -1,7 +1,13 @@
-import { createCache, memoryStore, type RouteCache, tieredStore } from '@routecache/core';
-import { registerPrometheusMetrics } from '@routecache/core/prometheus';
-import { redisBus, redisStore } from '@routecache/core/redis';
-import { type AppRouteCache, routeCache } from '@routecache/express';
+import {
+  type AppRouteCache,
+  createCache,
+  memoryStore,
+  type RouteCache,
+  routeCache,
+  tieredStore,
+} from '@routecache/express';
+import { registerPrometheusMetrics } from '@routecache/express/prometheus';
+import { redisBus, redisStore } from '@routecache/express/redis';
 import express, { type Express } from 'express';
 import type { Cluster, Redis } from 'ioredis';
 import { Registry } from 'prom-client';

@@ -3,7 +3,7 @@
  * "database"); optional `CACHE_PREFIX`, `CACHE_CHANNEL`. Prints `instance <name> listening on <url>`.
  */
 import type { AddressInfo } from 'node:net';
-import { recommendedRedisOptions } from '@routecache/core/redis';
+import { recommendedRedisOptions } from '@routecache/express/redis';
 import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 import { openCatalogue } from './catalogue.ts';

@@ -1,5 +1,5 @@
-import { varnishPurger } from '@routecache/core/cdn/varnish';
 import { type AppRouteCache, routeCache } from '@routecache/express';
+import { varnishPurger } from '@routecache/express/cdn/varnish';
 import express, { type Express } from 'express';
 
 export interface VarnishDemo {

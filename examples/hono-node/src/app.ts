@@ -1,5 +1,4 @@
-import type { Store } from '@routecache/core';
-import { routeCache } from '@routecache/hono';
+import { routeCache, type Store } from '@routecache/hono';
 import { Hono } from 'hono';
 
 const products = new Map([

@@ -1,9 +1,8 @@
 /**
  * routecache on Cloudflare Workers: a memory L1 per isolate by default, or the data center's
- * Web Cache API with `webCacheStore()`. Imports only `@routecache/core` and `@routecache/hono`.
+ * Web Cache API with `webCacheStore()`. Imports only `@routecache/hono` (which re-exports the core's user API).
  */
-import { webCacheStore } from '@routecache/core';
-import { routeCache } from '@routecache/hono';
+import { routeCache, webCacheStore } from '@routecache/hono';
 import { Hono } from 'hono';
 
 const app = new Hono();

@@ -1,6 +1,5 @@
-import { memoryStore, tieredStore } from '@routecache/core';
-import { redisBus, redisStore } from '@routecache/core/redis';
-import type { RouteCacheModuleOptions } from '@routecache/nestjs';
+import { memoryStore, type RouteCacheModuleOptions, tieredStore } from '@routecache/nestjs';
+import { redisBus, redisStore } from '@routecache/nestjs/redis';
 import type { Redis } from 'ioredis';
 
 /**

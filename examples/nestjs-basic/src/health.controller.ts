@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import type { HealthReport } from '@routecache/core';
+import type { HealthReport } from '@routecache/nestjs';
 // Value import, not `import type`: Nest injects by the emitted `design:paramtypes`.
 import { NoCache, RouteCacheService } from '@routecache/nestjs';
 

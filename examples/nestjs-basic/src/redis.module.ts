@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { recommendedRedisOptions } from '@routecache/core/redis';
+import { recommendedRedisOptions } from '@routecache/nestjs/redis';
 import { Redis } from 'ioredis';
 
 /** The app's Redis client, or `null` when `REDIS_URL` is not set (memory store only). */

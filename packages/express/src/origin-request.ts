@@ -10,11 +10,15 @@ import type { Application, Request, Response } from 'express';
  *   engine answers the 304 itself (RFC 9110 §13.2.1);
  * - Express's own ETag (`etag` setting, `res.sendFile`'s) is off: the engine computes the ETag
  *   once, when it stores the entry. A handler's explicit `ETag` header is kept.
+ * - on HEAD, `res.send()` ends with the body it would send to a GET (Express drops it for HEAD):
+ *   the engine hashes it for the HEAD answer's ETag (RFC 9110 §9.3.2) and never sends it.
+ *   The handler still sees `req.method === 'HEAD'`.
  */
 export function prepareOriginRequest(req: Request, res: Response, url: string): void {
   rewriteQuery(req, url);
   req.headers = withoutOriginHiddenHeaders(req.method, req.headers);
   Object.defineProperty(res, 'app', { configurable: true, get: appWithoutEtag });
+  if (req.method === 'HEAD') sendBodyOnHead(res);
   // Express 4's res.sendFile ignores the `etag` setting: turn its ETag off unless asked for.
   const sendFile = res.sendFile;
   res.sendFile = function sendFileWithoutEtag(
@@ -26,6 +30,23 @@ export function prepareOriginRequest(req: Request, res: Response, url: string): 
     if (typeof options === 'function') return sendFile.call(this, path, { etag: false }, options as never);
     return sendFile.call(this, path, { etag: false, ...(options as object) }, callback as never);
   } as Response['sendFile'];
+}
+
+/**
+ * Makes `res.send()` on a HEAD request end with the GET's body: Express's `send` reads
+ * `this.req.method` once, on entry, so for that call `res.req` is the request seen as a GET.
+ */
+function sendBodyOnHead(res: Response): void {
+  const send = res.send;
+  res.send = function sendAsForGet(this: Response, body?: unknown) {
+    const head = this.req;
+    this.req = Object.create(head, { method: { value: 'GET', enumerable: true } }) as Request;
+    try {
+      return send.call(this, body);
+    } finally {
+      this.req = head;
+    }
+  } as Response['send'];
 }
 
 function rewriteQuery(req: Request, url: string): void {

@@ -6,10 +6,18 @@ import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
 /**
  * What a handler run saw before it started: the headers middleware before the cache had put on
  * the context (`cors()`'s `Access-Control-Allow-Origin`), which are this request's, not the
- * answer's. Read just before `next()`.
+ * answer's. Read just before `next()`, through a throwaway `c.newResponse()`: reading `c.res`
+ * would make Hono prepare its headers, and `c.text()` would then send its explicit
+ * `text/plain; charset=UTF-8` where the route alone sends the runtime's own
+ * `text/plain;charset=UTF-8`.
  */
 export function readPresetHeaders(c: Context): ResponseHeaders {
-  return toHeaderRecord(c.res.headers);
+  try {
+    return toHeaderRecord(c.newResponse(null).headers);
+  } catch {
+    // A status set before the cache that no `Response` takes (1xx): Hono's own view of it.
+    return toHeaderRecord(c.res.headers);
+  }
 }
 
 /**
@@ -30,9 +38,10 @@ export async function readOriginResponse(
   const { headers, kept } = splitPreset(toHeaderRecord(res.headers), preset);
   const served = { method: answered.method, url: splitUrl(answered.url).pathAndQuery };
   const base = { status, headers, served, ...(kept && { preset: kept }) };
-  const passThrough = (stream: ReadableStream<Uint8Array>): OriginResponse => {
-    if (ctx.background) void stream.cancel().catch(() => {});
-    else
+  const passThrough = (stream: ReadableStream<Uint8Array> | Uint8Array): OriginResponse => {
+    if (ctx.background) {
+      if (stream instanceof ReadableStream) void stream.cancel().catch(() => {});
+    } else
       send(
         new Response(stream, {
           status,
@@ -44,7 +53,55 @@ export async function readOriginResponse(
   if (res.body !== null && isEndlessStream(res.headers.get('content-type') ?? undefined))
     return passThrough(res.body);
   const read = await readBodyWithLimit(res.body, ctx.maxBodyBytes);
-  return read.complete ? { ...base, body: read.body } : passThrough(read.stream);
+  if (read.complete) return { ...base, body: read.body };
+  return passThrough(await wholeIfGivenWhole(read.stream, ctx.maxBodyBytes));
+}
+
+/**
+ * A body over `maxBytes` that the handler gave in one piece (`c.text(large)`: its first chunk is
+ * already over the limit, and the stream has ended by the next turn of the event loop), as those
+ * bytes: the runtime then frames it with `Content-Length`, as it does the handler's own response,
+ * instead of chunking a stream. Nothing more is buffered than the piece the handler handed over.
+ * Any other body stays a stream (replaying what was read).
+ */
+async function wholeIfGivenWhole(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<ReadableStream<Uint8Array> | Uint8Array> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  if (first.done) return new Uint8Array(0);
+  if (first.value.byteLength <= maxBytes) return resume([first.value], undefined, reader);
+  const next = reader.read();
+  const ended = await Promise.race([
+    next,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 0)),
+  ]);
+  if (ended?.done) return first.value;
+  return resume([first.value], next, reader);
+}
+
+/** A stream of `chunks`, then `pending` (a read already asked for), then the rest of `reader`. */
+function resume(
+  chunks: Uint8Array[],
+  pending: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> | undefined,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let next = pending;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = chunks.shift();
+      if (chunk !== undefined) return controller.enqueue(chunk);
+      const { done, value } = await (next ?? reader.read());
+      next = undefined;
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      chunks.length = 0;
+      return reader.cancel(reason);
+    },
+  });
 }
 
 /** `headers` without the ones still equal to what was preset, and those preset ones. */

@@ -7,11 +7,9 @@ import {
   toCacheRequest,
   toResponse,
 } from './exchange';
+import { watchHiddenTextType } from './implicit-type';
 import { readOriginResponse, readPresetHeaders, withPreset } from './origin-response';
 import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
-
-/** Deleting this (absent) header only makes Hono prepare its response headers. */
-const NO_SUCH_HEADER = 'x-routecache-prepare';
 
 /** Without an app to refresh through there is no background work, so no options (one shared object). */
 const NO_OPTIONS: HandleOptions = Object.freeze({});
@@ -50,13 +48,15 @@ export function respond(
     async function runHandler(ctx) {
       rewriteRequestUrl(c, ctx.url);
       hideOriginHeaders(c);
-      // Makes `c.text()` build its Response with an explicit Content-Type: Bun hides the implicit
-      // one of `new Response(string)` from `res.headers`, so it would be lost from the entry.
-      c.header(NO_SUCH_HEADER, undefined);
+      // Nothing here touches `c.res` or `c.header()`: Hono's `c.text()` answers as it would
+      // without the cache (`new Response(text)`, typed by the runtime), and where the runtime
+      // hides that type (Bun) it is put back, as the runtime sends it.
+      const restoreType = await watchHiddenTextType(c);
       handlerRan = true;
       preset = readPresetHeaders(c);
       await next();
-      return readOriginResponse(c.res, ctx, (res) => replaceResponse(c, res), preset, c.req.raw);
+      const res = restoreType ? restoreType(c.res) : c.res;
+      return readOriginResponse(res, ctx, (res) => replaceResponse(c, res), preset, c.req.raw);
     },
     app
       ? {

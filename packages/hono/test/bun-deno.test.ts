@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { behaviourSuite, httpFetch } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { bundleForEdge } from './support/bundle';
 
 // Requests cross a process boundary (workerd, bun, deno); on 2 shared cores they can be slow.
@@ -20,6 +21,7 @@ interface Served {
 
 async function serveWith(runtime: 'bun' | 'deno', dir: string, extraArgs: string[] = []): Promise<Served> {
   const { code } = await bundleForEdge(`test/fixtures/serve-${runtime}.ts`);
+  mkdirSync(dir, { recursive: true });
   const script = join(dir, `serve-${runtime}.mjs`);
   writeFileSync(script, code);
   const args = [
@@ -29,6 +31,9 @@ async function serveWith(runtime: 'bun' | 'deno', dir: string, extraArgs: string
   const child = spawn(join(BIN, runtime), args, {
     env: { ...process.env, DENO_DIR: join(dir, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: `node_modules/.bin/deno` is a shell shim whose child is the runtime,
+    // and stopping only the shim left that child serving.
+    detached: true,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
@@ -51,7 +56,7 @@ function stop(served: Served | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
   });
 }
 
@@ -81,5 +86,33 @@ for (const { runtime, label, args } of RUNS) {
     });
 
     behaviourSuite(label, () => httpFetch(() => served!.base));
+  });
+}
+
+for (const runtime of ['bun', 'deno'] as const) {
+  describe(`${runtime}, with and without the cache`, () => {
+    let dir: string;
+    // A cached server of its own (the behaviour suite's has run its cases) and one without the cache.
+    let cached: Served | undefined;
+    let cacheless: Served | undefined;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), `routecache-${runtime}-fidelity-`));
+      [cached, cacheless] = await Promise.all([
+        serveWith(runtime, join(dir, 'cached')),
+        serveWith(runtime, join(dir, 'cacheless'), ['cacheless']),
+      ]);
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all([stop(cached), stop(cacheless)]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    fidelitySuite(
+      `${runtime} (real fetch)`,
+      () => httpFetch(() => cached!.base),
+      () => httpFetch(() => cacheless!.base),
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { behaviourSuite } from '../../../test-support/behaviour-suite';
+import { fidelitySuite } from '../../../test-support/fidelity-suite';
 import { startWorkerd, type Workerd } from './support/workerd';
 
 // Requests cross a process boundary (workerd, bun, deno); on 2 shared cores they can be slow.
@@ -18,6 +19,29 @@ afterAll(async () => {
 });
 
 behaviourSuite('workerd (miniflare dispatchFetch)', () => (request) => worker.fetch(request));
+
+describe('with and without the cache', () => {
+  // A cached worker of its own (the behaviour suite's has run its cases) and one without the cache.
+  let cached: Workerd;
+  let cacheless: Workerd;
+
+  beforeAll(async () => {
+    [cached, cacheless] = await Promise.all([
+      startWorkerd('test/fixtures/worker.ts'),
+      startWorkerd('test/fixtures/worker-cacheless.ts'),
+    ]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all([cached?.dispose(), cacheless?.dispose()]);
+  });
+
+  fidelitySuite(
+    'workerd (miniflare dispatchFetch)',
+    () => (request) => cached.fetch(request),
+    () => (request) => cacheless.fetch(request),
+  );
+});
 
 describe('with webCacheStore() as the store', () => {
   let webCached: Workerd;

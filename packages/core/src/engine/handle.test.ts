@@ -321,6 +321,20 @@ describe('handle', () => {
       expect(cache.stats().stored).toBe(1);
     });
 
+    it('gives a HEAD miss the ETag and Content-Length of the GET when the origin hands over its body (RFC 9110 §9.3.2)', async () => {
+      const { cache } = setupCache();
+      const same = fakeOrigin(() => textResponse('same bytes'));
+      const headMiss = await cache.handle(makeRequest('/p', { method: 'HEAD' }), publicPolicy, same);
+      const getMiss = await cache.handle(makeRequest('/p'), publicPolicy, same);
+      const headHit = await cache.handle(makeRequest('/p', { method: 'HEAD' }), publicPolicy, same);
+      expect(header(headMiss, 'cache-status')).toBe('routecache; fwd=miss');
+      expect(headMiss.body).toBeNull();
+      expect(header(headMiss, 'etag')).toMatch(/^W\/"/);
+      expect(header(headMiss, 'etag')).toBe(header(getMiss, 'etag'));
+      expect(header(headHit, 'etag')).toBe(header(getMiss, 'etag'));
+      expect(header(headMiss, 'content-length')).toBe('10');
+    });
+
     it('accepts a lower-case method', async () => {
       const { cache } = setupCache();
       await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());

@@ -170,7 +170,7 @@ async function finishRun(
   const headers = fromResponse
     ? buildPassThroughHeaders(policy, response.headers)
     : applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader, targetedCacheControl });
-  if (shouldCreateETag(scope, policy, status, headers)) {
+  if (shouldCreateETag(scope, policy, status, headers, body)) {
     try {
       headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
     } catch (error) {
@@ -297,9 +297,14 @@ function shouldCreateETag(
   policy: Policy,
   status: number,
   headers: ResponseHeaders,
+  body: Uint8Array,
 ): boolean {
-  // A HEAD response has no body to hash; 204/206 have no full representation.
-  if (policy.etag === false || policy.scope === 'no-store' || scope.method === 'HEAD') return false;
+  // RFC 9110 §9.3.2: a HEAD answer carries the GET's header fields, its validator included. The
+  // adapters hand over the body the GET would send (the handler ran as for a GET); a HEAD run
+  // without one (a handler that only set Content-Length) has nothing to hash.
+  if (policy.etag === false || policy.scope === 'no-store') return false;
+  if (scope.method === 'HEAD' && body.byteLength === 0) return false;
+  // 204/206 have no full representation.
   if (status < 200 || status >= 300 || status === 204 || status === 206) return false;
   return headers.etag === undefined;
 }

@@ -101,6 +101,9 @@ export function createBehaviourApp(
     const utm = req.query.utm_source;
     res.json({ url: req.originalUrl, query: req.query, utm: utm ?? null, run: run(req.path) });
   });
+  app.get('/large', rc.policy({ maxAge: 30 }), (req, res) =>
+    text(res, `large run ${String(run(req.path)).padStart(3, '0')} ${'l'.repeat(1986)}`),
+  );
   app.get('/big-stream', rc.policy({ maxAge: 30 }), async (req, res) => {
     const n = run(req.path);
     // 4 chunks of 512 bytes, a turn of the event loop apart: twice the fixture's maxBodyBytes.

@@ -242,6 +242,13 @@ export function createBehaviourModule(
       };
     }
 
+    @Get('large')
+    @CachePolicy({ maxAge: 30 })
+    @Header(...TEXT)
+    large(@Req() req: AnyRequest): string {
+      return `large run ${String(run(req)).padStart(3, '0')} ${'l'.repeat(1986)}`;
+    }
+
     @Get('big-stream')
     @CachePolicy({ maxAge: 30 })
     bigStream(@Req() req: AnyRequest): StreamableFile {
