@@ -17,10 +17,11 @@
  * - `GET /_health`: whether the bus is healthy (L1 in use).
  *
  * Env: `REDIS_URL`, or `REDIS_CLUSTER` (`host:port,host:port,…`: a Redis Cluster, with
- * `recommendedClusterOptions`), `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`.
+ * `recommendedClusterOptions`), `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`,
+ * `CONS_LOG` (a file the cache's and the store's warnings are appended to, one JSON line each).
  * Prints `READY <port>` once listening on 127.0.0.1.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -62,12 +63,31 @@ const client = env.REDIS_CLUSTER
     )
   : new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', recommendedRedisOptions);
 client.on('error', () => {});
+const logFile = env.CONS_LOG;
+const logger = {
+  warn: (message: string, context?: Record<string, unknown>) => log('warn', message, context),
+  error: (message: string, context?: Record<string, unknown>) => log('error', message, context),
+};
+function log(level: string, message: string, context: Record<string, unknown> = {}): void {
+  if (!logFile) return;
+  const { error, ...rest } = context;
+  const line = {
+    at: Date.now(),
+    name,
+    level,
+    message,
+    ...rest,
+    error: String((error as Error)?.message ?? ''),
+  };
+  appendFileSync(logFile, `${JSON.stringify(line)}\n`);
+}
 const store = tieredStore({
+  ...(logFile ? { logger } : {}),
   l1: memoryStore(),
   l2: redisStore({ client, prefix }),
   bus: redisBus({ client, channel: `${prefix}bus` }),
 });
-const cache = createCache({ store });
+const cache = createCache({ store, ...(logFile ? { logger } : {}) });
 
 const tags = (req: { params: Readonly<Record<string, string>> }) => [`key:${req.params.key}`];
 const routes: Record<string, PolicyInput> = {
