@@ -54,7 +54,7 @@ export function describeReport(report: CheckReport, durationMs: number): string 
   const lines = [`consistency: ${(durationMs / 1000).toFixed(1)} s`];
   for (const p of [...report.phases, report.total]) {
     lines.push(
-      `${p.phase.padEnd(16)} faults=${p.faults} reads=${p.reads} unanswered=${p.unanswered} writes=${p.writes} invalidations=${p.invalidations} stale=${p.stale} staleness p50=${p.staleness.p50.toFixed(0)} p99=${p.staleness.p99.toFixed(0)} max=${p.staleness.max.toFixed(0)} ms (bound ${p.boundMs}) latency p99=${p.latency.p99.toFixed(0)} max=${p.latency.max.toFixed(0)} ms violations=${p.counts.violations} leaks=${p.counts.leaks} 5xx=${p.counts.serverErrors} mismatches=${p.counts.mismatches}`,
+      `${p.phase.padEnd(16)} faults=${p.faults} reads=${p.reads} unanswered=${p.unanswered} writes=${p.writes} invalidations=${p.invalidations} (expire ${p.expireInvalidations}) stale=${p.stale} staleness p50=${p.staleness.p50.toFixed(0)} p99=${p.staleness.p99.toFixed(0)} max=${p.staleness.max.toFixed(0)} ms (bound ${p.boundMs}) latency p99=${p.latency.p99.toFixed(0)} max=${p.latency.max.toFixed(0)} ms violations=${p.counts.violations} leaks=${p.counts.leaks} 5xx=${p.counts.serverErrors} mismatches=${p.counts.mismatches}`,
     );
     for (const list of [p.violations, p.leaks, p.serverErrors, p.mismatches]) {
       for (const text of list.slice(0, 5)) if (p.phase !== 'all') lines.push(`  ${text}`);

@@ -25,8 +25,8 @@ function read(start: number, version: number, extra: Partial<ReadOp> = {}): Read
   };
 }
 
-function write(version: number, end: number, ok = true): WriteOp {
-  return { key: 'k1', version, instance: 'A', start: end - 5, end, ok };
+function write(version: number, end: number, ok = true, mode?: WriteOp['mode']): WriteOp {
+  return { key: 'k1', version, instance: 'A', start: end - 5, end, ok, ...(mode ? { mode } : {}) };
 }
 
 describe('checkHistory', () => {
@@ -57,6 +57,21 @@ describe('checkHistory', () => {
       expect(report.ok).toBe(true);
       expect(report.total.stale).toBe(2);
       expect(report.total.staleness).toEqual({ p50: 50, p99: 800, max: 800 });
+    });
+  });
+
+  describe('when invalidations use expire mode', () => {
+    it('holds reads to them like to deletes, counts them and names the mode of a violated one', () => {
+      const history: History = {
+        writes: [write(2, 100, true, 'expire'), write(3, 2000), write(4, 3000, false, 'expire')],
+        reads: [read(1500, 1), read(2100, 3)],
+        faults: [],
+      };
+      const report = checkHistory(history, bound);
+      expect(report.total.invalidations).toBe(2);
+      expect(report.total.expireInvalidations).toBe(1);
+      expect(report.total.violations).toHaveLength(1);
+      expect(report.total.violations[0]).toMatch(/saw v1 1400 ms after v2's invalidation \(expire\)/);
     });
   });
 

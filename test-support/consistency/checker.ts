@@ -41,6 +41,8 @@ export interface WriteOp {
   readonly end: number;
   /** True when the instance answered that `invalidate()` resolved. */
   readonly ok: boolean;
+  /** The `invalidate()` mode (default `'delete'`). */
+  readonly mode?: 'delete' | 'expire';
 }
 
 /** A fault window: `start` when it was injected, `end` when it was healed. */
@@ -71,6 +73,8 @@ export interface PhaseReport {
   readonly writes: number;
   /** Writes whose `invalidate()` resolved. */
   readonly invalidations: number;
+  /** Of those, the ones in `'expire'` mode. */
+  readonly expireInvalidations: number;
   readonly boundMs: number;
   /** Reads that saw an old version (staleness > 0). */
   readonly stale: number;
@@ -125,6 +129,7 @@ interface Acc {
   unanswered: number;
   writes: number;
   invalidations: number;
+  expireInvalidations: number;
   staleness: number[];
   latency: number[];
   violations: string[];
@@ -141,6 +146,7 @@ function emptyAcc(): Acc {
     unanswered: 0,
     writes: 0,
     invalidations: 0,
+    expireInvalidations: 0,
     staleness: [],
     latency: [],
     violations: [],
@@ -189,6 +195,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     const a = acc(phaseAt(faults, write.start));
     a.writes++;
     if (write.ok) a.invalidations++;
+    if (write.ok && write.mode === 'expire') a.expireInvalidations++;
   }
 
   for (const read of history.reads) {
@@ -255,7 +262,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
       flag(
         a,
         'violations',
-        `${where}: saw v${version} ${staleness.toFixed(0)} ms after v${newer.version}'s invalidation resolved on ${newer.instance} (bound ${bound} ms; age ${read.headers.age ?? '-'}, ${read.headers['cache-status'] ?? '-'})`,
+        `${where}: saw v${version} ${staleness.toFixed(0)} ms after v${newer.version}'s invalidation (${newer.mode ?? 'delete'}) resolved on ${newer.instance} (bound ${bound} ms; age ${read.headers.age ?? '-'}, ${read.headers['cache-status'] ?? '-'})`,
       );
     }
   }
@@ -270,6 +277,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
       unanswered: a.unanswered,
       writes: a.writes,
       invalidations: a.invalidations,
+      expireInvalidations: a.expireInvalidations,
       boundMs: options.boundMs(phase),
       stale: sorted.length,
       staleness: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) },
@@ -289,6 +297,7 @@ export function checkHistory(history: History, options: CheckOptions): CheckRepo
     all.unanswered += a.unanswered;
     all.writes += a.writes;
     all.invalidations += a.invalidations;
+    all.expireInvalidations += a.expireInvalidations;
     // Loops, not push(...list): a long run has more reads than a call's argument limit.
     for (const v of a.staleness) all.staleness.push(v);
     for (const v of a.latency) all.latency.push(v);

@@ -78,30 +78,65 @@ export async function killMaster(cluster: RedisCluster, slot: number): Promise<s
   return `slot ${slot}: master ${master.port} killed, ${promoted.port} promoted, ${master.port} back as a replica`;
 }
 
-/** Moves `slot` to another master under load; resolves a description. */
-export async function migrateSlot(cluster: RedisCluster, slot: number): Promise<string> {
+/** A slot being moved from one master to another (`openSlotMigration()`). */
+export interface SlotMigration {
+  readonly slot: number;
+  readonly source: { readonly id: string; readonly node: RedisServer };
+  readonly target: { readonly id: string; readonly node: RedisServer };
+  readonly masters: readonly { readonly id: string; readonly node: RedisServer }[];
+}
+
+/** `CLUSTER SETSLOT … IMPORTING` on another master, then `MIGRATING` on the slot's master. */
+export async function openSlotMigration(cluster: RedisCluster, slot: number): Promise<SlotMigration> {
   const all = await masters(cluster);
   const sourceNode = await cluster.masterOf(slot);
   const source = all.find((m) => m.node === sourceNode)!;
   const target = all.find((m) => m.node !== sourceNode)!;
   await withNode(target.node, (c) => c.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id));
   await withNode(source.node, (c) => c.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id));
-  let moved = 0;
-  await withNode(source.node, async (client) => {
-    for (let i = 0; i < 500; i++) {
-      const keys = (await client.call('CLUSTER', 'GETKEYSINSLOT', slot, 3)) as string[];
-      if (keys.length === 0) break;
-      // No REPLACE: a key on both sides (BUSYKEY) would mean a script created a key in the
-      // migrating slot on the source, which declared keys rule out: the run fails on it.
-      await client.call('MIGRATE', HOST, target.node.port, '', 0, 5000, 'KEYS', ...keys);
-      moved += keys.length;
-      await sleep(150);
-    }
-  });
-  // the target first, then the source, then the others (as redis-cli does)
+  return { slot, source, target, masters: all };
+}
+
+/**
+ * `MIGRATE`s these keys of the slot to the target. No REPLACE: a key on both sides (BUSYKEY)
+ * would mean a script created a key in the migrating slot on the source, which declared keys
+ * rule out: the call fails on it.
+ */
+export async function migrateKeys(migration: SlotMigration, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await withNode(migration.source.node, (c) =>
+    c.call('MIGRATE', HOST, migration.target.node.port, '', 0, 5000, 'KEYS', ...keys),
+  );
+}
+
+/** `SETSLOT … NODE` on the target, then the source, then the others (as redis-cli does); waits until healthy. */
+export async function closeSlotMigration(cluster: RedisCluster, migration: SlotMigration): Promise<void> {
+  const { slot, source, target, masters: all } = migration;
   for (const { node } of [target, source, ...all.filter((m) => m !== source && m !== target)]) {
     await withNode(node, (c) => c.call('CLUSTER', 'SETSLOT', slot, 'NODE', target.id));
   }
   await cluster.waitHealthy(30_000);
-  return `slot ${slot}: ${moved} keys moved from ${source.node.port} to ${target.node.port}`;
+}
+
+/** The keys of the migrating slot still on the source (at most `count`). */
+export function keysLeftInSlot(migration: SlotMigration, count: number): Promise<string[]> {
+  return withNode(
+    migration.source.node,
+    (c) => c.call('CLUSTER', 'GETKEYSINSLOT', migration.slot, count) as Promise<string[]>,
+  );
+}
+
+/** Moves `slot` to another master under load, 3 keys every 150 ms; resolves a description. */
+export async function migrateSlot(cluster: RedisCluster, slot: number): Promise<string> {
+  const migration = await openSlotMigration(cluster, slot);
+  let moved = 0;
+  for (let i = 0; i < 500; i++) {
+    const keys = await keysLeftInSlot(migration, 3);
+    if (keys.length === 0) break;
+    await migrateKeys(migration, keys);
+    moved += keys.length;
+    await sleep(150);
+  }
+  await closeSlotMigration(cluster, migration);
+  return `slot ${slot}: ${moved} keys moved from ${migration.source.node.port} to ${migration.target.node.port}`;
 }

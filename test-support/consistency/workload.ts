@@ -53,6 +53,8 @@ export interface WorkloadOptions {
   readonly readers: number;
   /** Pause between two writes of the writer loop, ms. */
   readonly writeEveryMs: number;
+  /** Share of the writes whose `invalidate()` uses `mode: 'expire'` (picked with the seed); the others delete. */
+  readonly expireShare: number;
   /** Total run time, ms (faults start after a 2 s warm-up and stop 3 s before the end). */
   readonly durationMs: number;
   /** Faults injected in this order, cycling, with `gapMs` of quiet after each one healed. */
@@ -64,7 +66,8 @@ export interface WorkloadOptions {
 
 /**
  * The workload of the test and the bench scenario: 3 instances (2 Express, 1 Hono behind the
- * fault proxy), 8 keys, 3 users, 6 readers, a write every 40 ms, every fault kind in turn.
+ * fault proxy), 8 keys, 3 users, 6 readers, a write every 40 ms (a third of them invalidating in
+ * expire mode), every fault kind in turn.
  */
 export const STANDARD_WORKLOAD = {
   frameworks: ['express', 'express', 'hono'],
@@ -72,6 +75,7 @@ export const STANDARD_WORKLOAD = {
   users: 3,
   readers: 6,
   writeEveryMs: 40,
+  expireShare: 1 / 3,
   faults: FAULT_KINDS.filter((kind) => !CLUSTER_FAULT_KINDS.includes(kind)),
   gapMs: 1000,
 } as const satisfies Partial<WorkloadOptions>;
@@ -264,15 +268,24 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     try {
       const version = versions.get(key)! + 1;
       versions.set(key, version);
+      const mode = random() < options.expireShare ? 'expire' : 'delete';
       const start = now();
       const answer = await send(
         app.port,
         'POST',
-        `/write/${key}?version=${version}&hold=${hold}`,
+        `/write/${key}?version=${version}&hold=${hold}&mode=${mode}`,
         {},
         15_000,
       );
-      writes.push({ key, version, instance: app.name, start, end: now(), ok: answer.status === 200 });
+      writes.push({
+        key,
+        version,
+        instance: app.name,
+        start,
+        end: now(),
+        ok: answer.status === 200,
+        mode,
+      });
     } finally {
       writing.delete(key);
       done();

@@ -9,23 +9,31 @@
  * - `GET /item/:key` (public) and `GET /private/:key` (private, per `x-user`), tag `key:<key>`:
  *   answer `{ key, version, by }` (`user` too on the private route), the version read from the
  *   "database": one file per key in `CONS_DB`.
- * - `POST /write/:key?version=N&hold=MS`: writes version N to the database, waits `hold` ms
- *   (so that a kill can land between the write and its invalidation), then
- *   `invalidate({ tags: ['key:<key>'], urls: [<the private URL>] })`; 200 once it resolved, 503
- *   when it rejected.
+ * - `POST /write/:key?version=N&hold=MS&mode=delete|expire`: writes version N to the database,
+ *   waits `hold` ms (so that a kill can land between the write and its invalidation), then
+ *   `invalidate({ tags: ['key:<key>'], urls: [<the private URL>], mode })`; 200 once it resolved,
+ *   503 when it rejected. The routes have no grace window (`staleWhileRevalidate`), so an
+ *   expired entry is never served either: expire mode is held to the same bounds as delete.
  * - `GET /_health`: whether the bus is healthy (L1 in use).
  *
  * Env: `REDIS_URL`, or `REDIS_CLUSTER` (`host:port,host:port,…`: a Redis Cluster, with
- * `recommendedClusterOptions`), `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`.
+ * `recommendedClusterOptions`), `CONS_PREFIX` (key prefix and bus channel), `CONS_DB`, `CONS_NAME`, `CONS_HOST`,
+ * `CONS_LOG` (a file the cache's and the store's warnings are appended to, one JSON line each).
  * Prints `READY <port>` once listening on 127.0.0.1.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
-import { createCache, memoryStore, type PolicyInput, tieredStore } from '@routecache/core';
+import {
+  createCache,
+  type InvalidationMode,
+  memoryStore,
+  type PolicyInput,
+  tieredStore,
+} from '@routecache/core';
 import {
   recommendedClusterOptions,
   recommendedRedisOptions,
@@ -55,12 +63,31 @@ const client = env.REDIS_CLUSTER
     )
   : new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', recommendedRedisOptions);
 client.on('error', () => {});
+const logFile = env.CONS_LOG;
+const logger = {
+  warn: (message: string, context?: Record<string, unknown>) => log('warn', message, context),
+  error: (message: string, context?: Record<string, unknown>) => log('error', message, context),
+};
+function log(level: string, message: string, context: Record<string, unknown> = {}): void {
+  if (!logFile) return;
+  const { error, ...rest } = context;
+  const line = {
+    at: Date.now(),
+    name,
+    level,
+    message,
+    ...rest,
+    error: String((error as Error)?.message ?? ''),
+  };
+  appendFileSync(logFile, `${JSON.stringify(line)}\n`);
+}
 const store = tieredStore({
+  ...(logFile ? { logger } : {}),
   l1: memoryStore(),
   l2: redisStore({ client, prefix }),
   bus: redisBus({ client, channel: `${prefix}bus` }),
 });
-const cache = createCache({ store });
+const cache = createCache({ store, ...(logFile ? { logger } : {}) });
 
 const tags = (req: { params: Readonly<Record<string, string>> }) => [`key:${req.params.key}`];
 const routes: Record<string, PolicyInput> = {
@@ -88,12 +115,17 @@ async function write(
   key: string,
   version: number,
   hold: number,
-  invalidate: (target: { tags: string[]; urls: string[] }) => Promise<unknown>,
+  mode: string | undefined,
+  invalidate: (target: { tags: string[]; urls: string[]; mode: InvalidationMode }) => Promise<unknown>,
 ) {
   writeVersion(key, version);
   if (hold > 0) await sleep(hold);
   try {
-    await invalidate({ tags: [`key:${key}`], urls: [`http://${host}/private/${key}`] });
+    await invalidate({
+      tags: [`key:${key}`],
+      urls: [`http://${host}/private/${key}`],
+      mode: mode === 'expire' ? 'expire' : 'delete',
+    });
     return { status: 200, body: { ok: true } };
   } catch (error) {
     return { status: 503, body: { ok: false, error: String(error) } };
@@ -119,6 +151,7 @@ if (env.CONS_FRAMEWORK === 'hono') {
       c.req.param('key'),
       Number(c.req.query('version')),
       Number(c.req.query('hold') ?? 0),
+      c.req.query('mode'),
       (target) => rc.invalidate(target),
     );
     return c.json(answer.body, answer.status as 200);
@@ -149,6 +182,7 @@ if (env.CONS_FRAMEWORK === 'hono') {
       req.params.key,
       Number(req.query.version),
       Number(req.query.hold ?? 0),
+      typeof req.query.mode === 'string' ? req.query.mode : undefined,
       (target) => rc.invalidate(target),
     );
     res.status(answer.status).json(answer.body);

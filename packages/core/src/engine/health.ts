@@ -74,6 +74,12 @@ export interface HealthReport {
     readonly latencyMs?: number;
     readonly error?: string;
     readonly circuit?: 'closed' | 'open' | 'half-open';
+    /**
+     * Redis's `maxmemory-policy` (`redisStore`; `'unknown'` when `CONFIG` is refused). Evicting
+     * policies are safe for staleness; with `noeviction`, writes fail once `maxmemory` is
+     * reached (misses counted as store errors). See README "Multiple instances".
+     */
+    readonly evictionPolicy?: string;
   };
   readonly bus?: BusInspection;
   /** Seconds the route figures cover. */
@@ -182,6 +188,7 @@ export function createHealth(
         reachable,
         ...(probe.l2?.latencyMs === undefined ? {} : { latencyMs: probe.l2.latencyMs }),
         ...(probe.l2?.error === undefined ? {} : { error: probe.l2.error }),
+        ...(probe.l2?.evictionPolicy === undefined ? {} : { evictionPolicy: probe.l2.evictionPolicy }),
         ...(inspection?.l2 ? { circuit: inspection.l2.circuit } : {}),
       };
       if (!reachable) problems.push(`l2 unreachable: ${probe.l2?.error ?? 'no answer'}`);

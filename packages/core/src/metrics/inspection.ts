@@ -85,6 +85,11 @@ export interface StoreProbe {
     readonly latencyMs?: number;
     /** Why it failed. */
     readonly error?: string;
+    /**
+     * Redis's `maxmemory-policy` (`redisStore`: read at connect and by each probe; on a Cluster the
+     * masters' distinct policies joined with `', '`), `'unknown'` when Redis refuses `CONFIG`.
+     */
+    readonly evictionPolicy?: string;
   };
   readonly keyspace?: KeyspaceSample;
 }

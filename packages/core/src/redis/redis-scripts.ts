@@ -175,6 +175,12 @@ return 1
  * other tags, is left alone. Deleted entries are not removed from their other tags' sets (that
  * would cost a JSON decode per entry); those members can never match again and expire with
  * their set.
+ *
+ * A Cluster slot migration moves keys one by one, so an entry can already be on the importing
+ * node while its tag set is still here (the script runs where its declared keys are). Delete mode
+ * UNLINKs the set, so such an entry fails the read's membership check. Expire mode keeps the set:
+ * it removes the members whose entry it does not find here with their version, so the moved entry
+ * reads as a miss (it loses its grace window, never its invalidation).
  * KEYS: n tag sets, n tag guards, guard floor. ARGV: mode, now (padded), now, guard ttl ms, base.
  * Returns how many entries were deleted or expired.
  */
@@ -196,7 +202,13 @@ for i = 1, n do
         end
       else
         local head = readHead(ek, PREAMBLE)
-        if head and string.sub(head, VERSION_FROM, VERSION_TO) == version then count = count + expire(ek, head, nowp, now) end
+        if head and string.sub(head, VERSION_FROM, VERSION_TO) == version then
+          count = count + expire(ek, head, nowp, now)
+        else
+          -- Gone, rewritten, or moved ahead of this set by a slot migration: unindex it, so that
+          -- an entry of this version arriving with the set reads as a miss, not as fresh.
+          redis.call('SREM', KEYS[i], m)
+        end
       end
     end
   end

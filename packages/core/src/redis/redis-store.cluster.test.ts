@@ -26,6 +26,13 @@ function entry(key: string, tags: string[] = [], body?: Uint8Array): CacheEntry 
   };
 }
 
+/**
+ * The per-call bound of the stores that write hundreds of entries at once. Those tests check
+ * where entries land and what an invalidation reaches, not the timeout: with the default 250 ms,
+ * a burst of 300–500 concurrent scripts on a loaded 2-core machine (CI) sometimes outlasts it.
+ */
+const LOADED_MACHINE_TIMEOUT_MS = 10_000;
+
 let client: Cluster;
 const prefixes: string[] = [];
 function newPrefix(): string {
@@ -61,7 +68,7 @@ afterAll(closeClients);
 describe('redisStore (cluster)', () => {
   it('spreads entries over every master', async () => {
     const prefix = newPrefix();
-    const store = redisStore({ client, prefix });
+    const store = redisStore({ client, prefix, timeoutMs: LOADED_MACHINE_TIMEOUT_MS });
     await Promise.all(Array.from({ length: 300 }, (_, i) => store.set(`k${i}`, entry(`k${i}`, ['all']))));
     const counts = await entriesPerMaster(prefix);
     expect(counts).toHaveLength(3);
@@ -71,7 +78,7 @@ describe('redisStore (cluster)', () => {
 
   it('invalidates tags spanning many hash slots completely (100 tags, 500 keys), without CROSSSLOT', async () => {
     const prefix = newPrefix();
-    const store = redisStore({ client, prefix });
+    const store = redisStore({ client, prefix, timeoutMs: LOADED_MACHINE_TIMEOUT_MS });
     // key i carries tags t(i % 100) and t((i * 7) % 100) and a shared one
     const tagsOf = (i: number) => [`t${i % 100}`, `t${(i * 7) % 100}`, 'shared'];
     const written = await Promise.all(
@@ -137,6 +144,20 @@ describe('redisStore (cluster)', () => {
     await store.clear();
     expect(await entriesPerMaster(prefix)).toEqual([0, 0, 0]);
     expect(await cleanupPrefix(client, prefix)).toBe(0);
+  });
+
+  it("reports the masters' eviction policy, each distinct one when they differ", async () => {
+    const store = redisStore({ client, prefix: newPrefix() });
+    expect((await store.probe({ timeoutMs: 2000, keyspaceSample: 0 })).l2?.evictionPolicy).toBe('noeviction');
+    const [first] = client.nodes('master');
+    await first!.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const probe = await store.probe({ timeoutMs: 2000, keyspaceSample: 0 });
+      expect(probe.l2?.evictionPolicy).toBe('allkeys-lru, noeviction');
+      expect(store.evictionPolicy).toBe('allkeys-lru, noeviction');
+    } finally {
+      await first!.config('SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 
   it('locks on the cluster: one holder', async () => {

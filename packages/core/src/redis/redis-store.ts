@@ -22,6 +22,7 @@ import {
   createCircuitBreaker,
 } from './circuit-breaker';
 import { decodeEntry, encodeEntry, FRESH_WIDTH, fixedNumber } from './entry-codec';
+import { readEvictionPolicy, UNKNOWN_EVICTION_POLICY } from './eviction-policy';
 import {
   DELETE_SCRIPT,
   defineScript,
@@ -95,6 +96,12 @@ export interface RedisStore extends Store {
   stats(): { l2: LayerStats };
   /** The breaker's current state (`'closed'` when disabled). */
   readonly circuit: CircuitState;
+  /**
+   * Redis's `maxmemory-policy` as last read (at connect, and again by every `probe()`, i.e.
+   * `health()`); on a Cluster the masters' distinct policies joined with `', '`. `'unknown'`
+   * until read, or when Redis refuses `CONFIG` (disabled or renamed).
+   */
+  readonly evictionPolicy: string;
   instrument(observer: StoreObserver): void;
   inspect(): StoreInspection;
   probe(options: StoreProbeOptions): Promise<StoreProbe>;
@@ -144,6 +151,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const breaker: CircuitBreaker | undefined =
     options.breaker === false ? undefined : breakerFor(options.breaker);
   const counters = { hits: 0, misses: 0, errors: 0, skipped: 0 };
+
+  // Learned once the client is connected (one CONFIG GET per master), refreshed by probe().
+  let evictionPolicy = UNKNOWN_EVICTION_POLICY;
+  const learnEvictionPolicy = (limitMs: number): Promise<string> =>
+    readEvictionPolicy(client, limitMs).then((policy) => {
+      if (policy !== undefined) evictionPolicy = policy;
+      return evictionPolicy;
+    });
+  if (client.status === 'ready') void learnEvictionPolicy(invalidationTimeoutMs);
+  else client.once?.('ready', () => void learnEvictionPolicy(invalidationTimeoutMs));
 
   const getScript = defineScript(GET_SCRIPT);
   const setScript = defineScript(SET_SCRIPT);
@@ -267,6 +284,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     get circuit() {
       return breaker?.state ?? 'closed';
+    },
+
+    get evictionPolicy() {
+      return evictionPolicy;
     },
 
     // One script call per read (GET + one SISMEMBER per tag: an entry whose tag set was evicted is
@@ -434,6 +455,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       // Neither through nor into the breaker: health must see whether Redis answers now, and a
       // probe must not change what requests do.
       const started = performance.now();
+      // Alongside the PING, within the same bound: a policy changed since connect shows here.
+      const policy = learnEvictionPolicy(probeOptions.timeoutMs);
       let l2: NonNullable<StoreProbe['l2']>;
       try {
         await withinDeadline(
@@ -442,9 +465,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           () =>
             new StoreError(`redis ping timed out after ${probeOptions.timeoutMs} ms`, { reason: 'timeout' }),
         );
-        l2 = { reachable: true, latencyMs: performance.now() - started };
+        l2 = { reachable: true, latencyMs: performance.now() - started, evictionPolicy: await policy };
       } catch (error) {
-        return { l2: { reachable: false, error: (error as Error)?.message ?? String(error) } };
+        return {
+          l2: { reachable: false, error: (error as Error)?.message ?? String(error), evictionPolicy },
+        };
       }
       if (!(probeOptions.keyspaceSample > 0)) return { l2 };
       try {
