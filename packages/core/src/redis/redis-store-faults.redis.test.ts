@@ -64,6 +64,26 @@ describe('redisStore under faults', () => {
     expect(store.circuit).toBe('closed');
   });
 
+  it('a lock whose SET lands after its deadline (Redis paused) is released, not left held for its lease', async () => {
+    server = await startRedis();
+    const client = await connect(server.url);
+    const admin = await connect(server.url);
+    const store = redisStore({ client, timeoutMs: 100 });
+
+    await admin.client('PAUSE', 400, 'WRITE');
+    const late = await timed(store.lock.acquire('k', 10_000));
+    expect(late.storeError).toBe(true); // the caller gave up and owns no lock
+    await admin.set('probe', '1'); // answers once the pause is over
+    const setCalls = async () =>
+      Number(/cmdstat_set:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1]);
+    await waitUntil(async () => (await setCalls()) === 2, 3000, 'the late lock SET to run');
+    // It did take the lease; that lease is dropped long before its 10 s run out.
+    await waitUntil(async () => (await admin.keys('*l:*')).length === 0, 3000, 'the orphaned lease to go');
+    const again = await store.lock.acquire('k', 10_000);
+    expect(again).toBeTypeOf('function');
+    await again?.();
+  });
+
   it('rejects fast (never hangs) while Redis is dead, and serves hits again once it is back, same store', async () => {
     server = await startRedis();
     const client = await connect(server.url);

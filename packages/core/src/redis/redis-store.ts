@@ -264,16 +264,32 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const lockKey = `${baseOf(bucketOf(key))}l:${key}`;
       const token = randomUUID();
       const lease = Math.max(1, Math.ceil(leaseMs));
-      const reply = await guarded('lock', () => client.set(lockKey, token, 'PX', lease, 'NX'), timeoutMs);
+      const release = () => releaseScript.run(client, [lockKey], [token]);
+      let attempt: Promise<'OK' | null> | undefined;
+      let reply: 'OK' | null;
+      try {
+        reply = await guarded(
+          'lock',
+          () => (attempt = client.set(lockKey, token, 'PX', lease, 'NX')),
+          timeoutMs,
+        );
+      } catch (error) {
+        // Past the deadline the SET may still land (Redis paused, a Cluster retrying TRYAGAIN or
+        // ASK during a slot migration): a lease nobody holds would make every waiter of this key
+        // wait out its lock wait. Release it, by its token, when it does.
+        attempt?.then(
+          (late) => (late === 'OK' ? release().catch(() => {}) : undefined),
+          () => {},
+        );
+        throw error;
+      }
       if (reply !== 'OK') return undefined;
       let released = false;
       return async () => {
         if (released) return;
         released = true;
         // A failed release is harmless: the lease expires on its own.
-        await guarded('unlock', () => releaseScript.run(client, [lockKey], [token]), timeoutMs).catch(
-          () => {},
-        );
+        await guarded('unlock', release, timeoutMs).catch(() => {});
       };
     },
   };
