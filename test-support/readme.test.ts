@@ -13,11 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { startWorkerd } from '../packages/hono/test/support/workerd';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-function snippet(name: string): string {
-  const match = new RegExp(`\`\`\`ts readme-test=${name}\\n([\\s\\S]*?)\`\`\``).exec(README);
-  if (!match?.[1]) throw new Error(`README.md has no "ts readme-test=${name}" block`);
+/** The "```ts readme-test=<name>" block of `readme` (the project's README, or a package's). */
+function snippet(name: string, readme = 'README.md'): string {
+  const text = readFileSync(join(ROOT, readme), 'utf8');
+  const match = new RegExp(`\`\`\`ts readme-test=${name}\\n([\\s\\S]*?)\`\`\``).exec(text);
+  if (!match?.[1]) throw new Error(`${readme} has no "ts readme-test=${name}" block`);
   return match[1];
 }
 
@@ -113,6 +114,81 @@ describe('README Hono section', () => {
     expect(write.status).toBe(204);
     const after = await app.request('http://example.com/api/products/7');
     expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+  });
+});
+
+describe('packages/express/README.md usage', () => {
+  it('runs as written: miss, hit, private per user, no-store, and a write that invalidates', async () => {
+    const code = snippet('express-package', 'packages/express/README.md');
+    expect(code).toContain('app.listen(3000);');
+    const { app } = await load<{ app: import('express').Express }>(
+      'express-basic',
+      'express-package',
+      code.replace('app.listen(3000);', 'export { app };'),
+    );
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const miss = await fetch(`${base}/api/products/1`);
+      expect(miss.headers.get('cache-status')).toBe('routecache; fwd=miss; ttl=300; stored');
+      expect(miss.headers.get('surrogate-key')).toBe('products product:1');
+      const hit = await fetch(`${base}/api/products/1`);
+      expect(hit.headers.get('cache-status')).toMatch(/^routecache; hit; ttl=\d+$/);
+      expect((await fetch(`${base}/api/products/9`)).status).toBe(404);
+      const ada = await fetch(`${base}/me`, { headers: { 'x-user-id': 'ada' } });
+      expect(ada.headers.get('cache-control')).toBe('private, max-age=60');
+      expect(await ada.json()).toEqual({ user: 'ada' });
+      expect(await (await fetch(`${base}/me`, { headers: { 'x-user-id': 'bob' } })).json()).toEqual({
+        user: 'bob',
+      });
+      expect((await fetch(`${base}/api/cart`)).headers.get('cache-control')).toBe('no-store');
+      const write = await fetch(`${base}/api/products/1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ price: 25 }),
+      });
+      expect(await write.json()).toMatchObject({ id: '1', price: 25 });
+      const after = await fetch(`${base}/api/products/1`);
+      expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+      expect(await after.json()).toMatchObject({ price: 25 });
+      expect(await (await fetch(`${base}/stats`)).json()).toMatchObject({ hits: 1 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('packages/hono/README.md usage', () => {
+  it('runs as written: miss, hit, per-route policy, a write that invalidates, stats', async () => {
+    const code = snippet('hono-package', 'packages/hono/README.md');
+    const { default: app } = await load<{ default: import('hono').Hono }>(
+      'hono-node',
+      'hono-package',
+      `${code}\nexport default app;\n`,
+    );
+    const miss = await app.request('http://example.com/api/products/1');
+    expect(miss.headers.get('cache-status')).toMatch(/fwd=miss.*stored/);
+    expect(miss.headers.get('surrogate-key')).toBe('products product:1');
+    expect(await miss.json()).toEqual({ id: '1', name: 'Lamp', price: 30 });
+    expect((await app.request('http://example.com/api/products/1')).headers.get('cache-status')).toMatch(
+      /; hit; ttl=/,
+    );
+    expect((await app.request('http://example.com/about')).headers.get('cache-control')).toBe(
+      'public, max-age=3600',
+    );
+    const write = await app.request('http://example.com/api/products/1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ price: 25 }),
+    });
+    expect(write.status).toBe(204);
+    const after = await app.request('http://example.com/api/products/1');
+    expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+    expect(await after.json()).toMatchObject({ price: 25 });
+    expect(await (await app.request('http://example.com/stats')).json()).toMatchObject({ hits: 1 });
   });
 });
 
