@@ -1,5 +1,5 @@
 /**
- * The README's Express and Hono code, run as written: each block fenced as
+ * The README's code and the package READMEs' usage examples, run as written: each block fenced as
  * "```ts readme-test=<name>" is copied into the matching example package (so its imports resolve
  * the way a user's would), with `app.listen(3000)` swapped for an export, and driven over HTTP
  * or Hono's in-process request API.
@@ -226,6 +226,41 @@ interface NestApp {
   getUrl(): Promise<string>;
   close(): Promise<void>;
 }
+
+describe.each(['express', 'fastify'] as const)('packages/nestjs/README.md usage on %s', (platform) => {
+  it('runs as written: miss, hit, a write that invalidates through RouteCacheService', async () => {
+    const { bootstrap } = await load<{ bootstrap: (platform: string) => Promise<NestApp> }>(
+      'nestjs-basic',
+      `nest-package-${platform}`,
+      `import 'reflect-metadata';\n${snippet('nestjs-package', 'packages/nestjs/README.md')}\n${NEST_BOOTSTRAP}`,
+      'src',
+    );
+    const app = await bootstrap(platform);
+    await app.listen(0, '127.0.0.1');
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    try {
+      const miss = await fetch(`${base}/api/products/1`);
+      expect(miss.headers.get('cache-control')).toBe(
+        'public, max-age=60, s-maxage=300, stale-while-revalidate=30',
+      );
+      expect(miss.headers.get('surrogate-key')).toBe('product:1');
+      expect(miss.headers.get('cache-status')).toMatch(/fwd=miss; ttl=300; stored/);
+      expect(await miss.json()).toEqual({ id: '1', price: 30 });
+      expect((await fetch(`${base}/api/products/1`)).headers.get('cache-status')).toMatch(/; hit; ttl=/);
+      const write = await fetch(`${base}/api/products/1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ price: 25 }),
+      });
+      expect(write.status).toBe(200);
+      const after = await fetch(`${base}/api/products/1`);
+      expect(after.headers.get('cache-status')).toMatch(/fwd=miss/);
+      expect(await after.json()).toEqual({ id: '1', price: 25 });
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
+});
 
 describe.each(['express', 'fastify'] as const)('README NestJS section on %s', (platform) => {
   it('runs as written: miss, hit, invalidation through RouteCacheService', async () => {
