@@ -46,6 +46,10 @@
  *   bytes, over `maxBodyBytes`), answered in one piece (Hono: `c.text()`).
  * - `/big-stream` `{ maxAge: 30 }`: streams 4 chunks of 512 bytes, each `<n padded to 3 digits>`
  *   and `x` × 509 (twice `maxBodyBytes`).
+ * - `/override` `{ maxAge: 30, tags: ['override'] }`: the handler overrides its response's policy
+ *   with `setResponsePolicy(<res, c or Nest's @Res()>, { scope: 'private', maxAge: 5 })`; text
+ *   `override run n`.
+ * - `/override-stream`: the same policy and override, streaming the 4 chunks of `/big-stream`.
  * - `/sse` `{ maxAge: 30 }`: an endless `text/event-stream`: `data: first`, then a tick every 25 ms
  *   (at most 200). (Nest: `@Sse()`.)
  * - `/swr` `{ maxAge: 10, staleWhileRevalidate: 60 }`: text `swr run n`.
@@ -418,6 +422,30 @@ export const BEHAVIOUR_CASES: BehaviourCase[] = [
         bodyLength: 2048,
         body: /^002/,
         expectHeaders: { 'cache-status': notHit },
+      },
+    ],
+  },
+  {
+    name: "applies a handler's per-response override: private, its own max-age, no tags, not stored",
+    steps: [
+      {
+        path: '/override',
+        status: 200,
+        body: 'override run 1',
+        expectHeaders: { 'cache-control': 'private, max-age=5', 'surrogate-key': null },
+      },
+      { path: '/override', status: 200, body: 'override run 2', expectHeaders: { 'cache-status': notHit } },
+    ],
+  },
+  {
+    name: "gives a streamed-through response the head of the handler's override, as a buffered one",
+    steps: [
+      {
+        path: '/override-stream',
+        status: 200,
+        bodyLength: 2048,
+        body: /^001x{509}/,
+        expectHeaders: { 'cache-control': 'private, max-age=5', 'surrogate-key': null },
       },
     ],
   },

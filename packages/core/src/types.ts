@@ -405,9 +405,16 @@ export interface OriginContext {
   maxBodyBytes: number;
   /**
    * Final headers for a response the adapter must send itself before it is complete (a body
-   * over `maxBodyBytes` or an endless stream): the policy headers, `no-store` on errors, etc.
+   * over `maxBodyBytes` or an endless stream, an error an exception filter sends): the policy
+   * headers, `no-store` on errors, etc., built as for a buffered response. `response` gives what
+   * the adapter knows of it beyond status and headers: the handler's override for this response
+   * (`policy`) and the request it answered (`served`), so that they apply to the streamed head too.
    */
-  finalizeHeaders(status: number, headers: ResponseHeaders): ResponseHeaders;
+  finalizeHeaders(
+    status: number,
+    headers: ResponseHeaders,
+    response?: Pick<OriginResponse, 'policy' | 'served'>,
+  ): ResponseHeaders;
   /** True when the origin runs in the background (a refresh): nothing must reach the client. */
   background: boolean;
   /**

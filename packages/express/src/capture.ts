@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
 import { isEndlessStream } from '@routecache/core/adapter';
-import { readResponsePolicy } from './response-policy';
+import { takeResponsePolicy } from './response-policy';
 
 /** The response methods below the capture: the answer is sent through them, not through the capture. */
 export interface ResponseWriter {
@@ -51,22 +51,22 @@ export function captureResponse(
     fail = reject;
   });
 
-  const finish = (body: Uint8Array | null): ResponseHeaders => {
+  const finish = (body: Uint8Array | null): OriginResponse => {
     state = body === null && !ctx.background ? 'through' : 'done';
     clearTimeout(timer);
     res.off('close', onClose);
-    const policy = readResponsePolicy(res);
+    const policy = takeResponsePolicy(res);
     const preset = presetHeaders(res, before);
-    const headers = takeHeaders(res, before);
-    settle({
+    const response: OriginResponse = {
       status: res.statusCode,
-      headers,
+      headers: takeHeaders(res, before),
       body,
       ...(policy && { policy }),
       ...(preset && { preset }),
       ...(served && { served: served() }),
-    });
-    return headers;
+    };
+    settle(response);
+    return response;
   };
   const streamThrough = (): void => {
     if (state !== 'buffering') return;
@@ -75,7 +75,7 @@ export function captureResponse(
       res.emit('close'); // a background response has no client: tell the handler to stop
       return;
     }
-    const headers = ctx.finalizeHeaders(res.statusCode, captured);
+    const headers = ctx.finalizeHeaders(res.statusCode, captured.headers, captured);
     (below.writeHead as Variadic<ServerResponse>).call(res, res.statusCode, headers as OutgoingHttpHeaders);
     for (const chunk of chunks.splice(0)) (below.write as Variadic<boolean>).call(res, chunk);
   };

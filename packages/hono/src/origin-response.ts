@@ -1,4 +1,4 @@
-import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
+import type { OriginContext, OriginResponse, PolicyInput, ResponseHeaders } from '@routecache/core';
 import { isEndlessStream, readBodyWithLimit } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
@@ -25,7 +25,8 @@ export function readPresetHeaders(c: Context): ResponseHeaders {
  * (or for an endless stream such as SSE) sent on through `send` with the core's final headers,
  * and reported with `body: null`. A background run never sends: it cancels the stream.
  * Headers equal to `preset` are reported apart (never stored), and the method and URL of the
- * request the handler answered (`c.req.raw`, which a later middleware may have replaced) go with it.
+ * request the handler answered (`c.req.raw`, which a later middleware may have replaced) and the
+ * handler's `setResponsePolicy()` override (`policy`) go with it.
  */
 export async function readOriginResponse(
   res: Response,
@@ -33,11 +34,12 @@ export async function readOriginResponse(
   send: (res: Response) => void,
   preset: ResponseHeaders,
   answered: Request,
+  policy: Partial<PolicyInput> | undefined,
 ): Promise<OriginResponse> {
   const { status } = res;
   const { headers, kept } = splitPreset(toHeaderRecord(res.headers), preset);
   const served = { method: answered.method, url: splitUrl(answered.url).pathAndQuery };
-  const base = { status, headers, served, ...(kept && { preset: kept }) };
+  const base = { status, headers, served, ...(kept && { preset: kept }), ...(policy && { policy }) };
   const passThrough = (stream: ReadableStream<Uint8Array> | Uint8Array): OriginResponse => {
     if (ctx.background) {
       if (stream instanceof ReadableStream) void stream.cancel().catch(() => {});
@@ -45,7 +47,7 @@ export async function readOriginResponse(
       send(
         new Response(stream, {
           status,
-          headers: toHeaders(withPreset(ctx.finalizeHeaders(status, headers), kept)),
+          headers: toHeaders(withPreset(ctx.finalizeHeaders(status, headers, base), kept)),
         }),
       );
     return { ...base, body: null };

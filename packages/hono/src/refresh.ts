@@ -1,7 +1,8 @@
-import type { Origin, ResponseHeaders } from '@routecache/core';
+import type { Origin, PolicyInput, ResponseHeaders } from '@routecache/core';
 import { CONDITIONAL_REQUEST_HEADERS } from '@routecache/core/adapter';
 import type { Context, ExecutionContext } from 'hono';
 import { readOriginResponse, readPresetHeaders } from './origin-response';
+import { takeResponsePolicy } from './response-policy';
 
 /** What background refreshes re-dispatch through: a Hono app (`app.fetch`). */
 export interface RefreshApp {
@@ -15,6 +16,8 @@ interface RefreshCapture {
   readonly preset: ResponseHeaders;
   /** The request the handler answered (`c.req.raw`, which a later middleware may replace). */
   readonly answered: Request;
+  /** The handler's `setResponsePolicy()` override. */
+  readonly policy: Partial<PolicyInput> | undefined;
 }
 
 /** Requests created by a refresh, mapped to the callback that receives the handler's response. */
@@ -30,7 +33,9 @@ export function runAsRefresh(c: Context, next: () => Promise<void>): Promise<voi
   const capture = refreshes.get(c.req.raw);
   if (!capture) return undefined;
   const preset = readPresetHeaders(c);
-  return next().then(() => capture({ res: c.res, preset, answered: c.req.raw }));
+  return next().then(() =>
+    capture({ res: c.res, preset, answered: c.req.raw, policy: takeResponsePolicy(c) }),
+  );
 }
 
 /**
@@ -52,8 +57,13 @@ export function createRefresh(app: RefreshApp, c: Context): Origin {
     });
     const returned = await app.fetch(request, env, executionCtx);
     // Not captured: a middleware before ours answered; nothing of it can be told apart as preset.
-    const { res, preset, answered } = captured ?? { res: returned, preset: {}, answered: request };
-    return readOriginResponse(res, ctx, () => {}, preset, answered);
+    const { res, preset, answered, policy } = captured ?? {
+      res: returned,
+      preset: {},
+      answered: request,
+      policy: undefined,
+    };
+    return readOriginResponse(res, ctx, () => {}, preset, answered, policy);
   };
 }
 

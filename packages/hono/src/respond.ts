@@ -10,6 +10,7 @@ import {
 import { watchHiddenTextType } from './implicit-type';
 import { readOriginResponse, readPresetHeaders, withPreset } from './origin-response';
 import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
+import { takeResponsePolicy } from './response-policy';
 
 /** Without an app to refresh through there is no background work, so no options (one shared object). */
 const NO_OPTIONS: HandleOptions = Object.freeze({});
@@ -56,7 +57,8 @@ export function respond(
       preset = readPresetHeaders(c);
       await next();
       const res = restoreType ? restoreType(c.res) : c.res;
-      return readOriginResponse(res, ctx, (res) => replaceResponse(c, res), preset, c.req.raw);
+      const send = (res: Response): void => replaceResponse(c, res);
+      return readOriginResponse(res, ctx, send, preset, c.req.raw, takeResponsePolicy(c));
     },
     app
       ? {

@@ -2,6 +2,7 @@
 export * from '@routecache/core';
 export { CachePolicy, NoCache } from './decorators';
 export type { RouteCacheModuleExtras, RouteCacheModuleOptions } from './interfaces';
+export { setResponsePolicy } from './response-policy';
 export { CACHE_POLICY_METADATA, NO_CACHE, ROUTE_CACHE, ROUTE_CACHE_OPTIONS } from './route-cache.constants';
 export { RouteCacheExplorer } from './route-cache.explorer';
 export { RouteCacheInterceptor } from './route-cache.interceptor';

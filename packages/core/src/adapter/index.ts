@@ -23,4 +23,5 @@ export { parseRouteKey, type RouteKey, routeLabel } from '../policy/route-key';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
 export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './read-body';
 export { type AdapterCache, type AdapterCacheOptions, resolveAdapterCache } from './resolve-adapter-cache';
+export { keepResponsePolicy, takeResponsePolicy } from './response-policy';
 export { routedUrl } from './routed-url';

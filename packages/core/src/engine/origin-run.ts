@@ -101,12 +101,12 @@ export async function runOrigin(
   origin: Origin,
   options: OriginRunOptions,
 ): Promise<OriginResult> {
-  const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
+  const { clock, maxBodyBytes } = context.options;
   const fromResponse = options.policy.from === 'response';
-  const finalizeHeaders = (status: number, headers: ResponseHeaders): ResponseHeaders => {
-    const final = fromResponse
-      ? buildPassThroughHeaders(options.policy, headers)
-      : applyPolicyHeaders(options.policy, status, headers, scope.tags, { tagHeader, targetedCacheControl });
+  // A response the adapter streams itself gets its head from the same function as a buffered
+  // one: the handler's override and a rewritten request apply to both.
+  const finalizeHeaders: OriginContext['finalizeHeaders'] = (status, headers, response) => {
+    const final = buildHead(context, scope, options, { status, headers, ...response }).headers;
     setCacheStatus(context, final, options.status);
     return final;
   };
@@ -148,28 +148,16 @@ async function finishRun(
   startedAt: number,
   validated: boolean,
 ): Promise<OriginResult> {
-  const { clock, maxBodyBytes, tagHeader, targetedCacheControl } = context.options;
+  const { clock, maxBodyBytes } = context.options;
   const fromResponse = options.policy.from === 'response';
   if (response.body === null) {
     return { sent: true, status: response.status, headers: response.headers, startedAt };
   }
   const { status } = response;
   const body = response.body;
-  // Behaviour 13: an answer to another method or URL than the keyed one (a middleware after the
-  // cache rewrote the request) goes to this client only.
-  const rewritten = !servesKeyedRequest(scope, response.served);
-  // A handler's override for this one response (adapters' `setResponsePolicy`) is merged here,
-  // before the store decision and the headers.
-  // A `from: 'response'` route passes the handler's headers through; the response decides.
-  const policy = fromResponse
-    ? options.policy
-    : rewritten
-      ? privateAnswerPolicy(options.policy)
-      : mergeResponsePolicy(options.policy, response.policy);
-  let tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
-  const headers = fromResponse
-    ? buildPassThroughHeaders(policy, response.headers)
-    : applyPolicyHeaders(policy, status, response.headers, tags, { tagHeader, targetedCacheControl });
+  const head = buildHead(context, scope, options, response);
+  const { policy, rewritten, headers } = head;
+  let { tags } = head;
   if (shouldCreateETag(scope, policy, status, headers, body)) {
     try {
       headers.etag = await createETag(body, policy.etag === 'strong' ? 'strong' : 'weak');
@@ -257,6 +245,51 @@ async function finishRun(
     startedAt,
     ...(validated ? { validated } : {}),
   };
+}
+
+/** The policy an origin's response is answered under, its tags and its headers (no `Cache-Status`). */
+interface ResponseHead {
+  readonly policy: Policy;
+  readonly tags: readonly string[];
+  readonly headers: ResponseHeaders;
+  /** The handler answered another method or URL than the one keyed. */
+  readonly rewritten: boolean;
+}
+
+/**
+ * The one place a response's head is built, for a buffered response and for one the adapter
+ * streams itself: the handler's override for this response (adapters' `setResponsePolicy`) is
+ * merged over the route's policy, an answer to a rewritten request is made private, then the
+ * policy headers are applied. A `from: 'response'` route passes the handler's headers through.
+ */
+function buildHead(
+  context: EngineContext,
+  scope: RequestScope,
+  options: OriginRunOptions,
+  response: Pick<OriginResponse, 'status' | 'headers' | 'policy' | 'served'>,
+): ResponseHead {
+  const { tagHeader, targetedCacheControl } = context.options;
+  // Behaviour 13: an answer to another method or URL than the keyed one (a middleware after the
+  // cache rewrote the request) goes to this client only.
+  const rewritten = !servesKeyedRequest(scope, response.served);
+  if (options.policy.from === 'response') {
+    const { policy } = options;
+    return {
+      policy,
+      tags: scope.tags,
+      headers: buildPassThroughHeaders(policy, response.headers),
+      rewritten,
+    };
+  }
+  const policy = rewritten
+    ? privateAnswerPolicy(options.policy)
+    : mergeResponsePolicy(options.policy, response.policy);
+  const tags = policy === options.policy ? scope.tags : overriddenTags(policy, scope.tags);
+  const headers = applyPolicyHeaders(policy, response.status, response.headers, tags, {
+    tagHeader,
+    targetedCacheControl,
+  });
+  return { policy, tags, headers, rewritten };
 }
 
 /**

@@ -7,7 +7,7 @@ import type express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { BEHAVIOUR_ROUTES } from '../../../../test-support/behaviour-cases';
 import { createBehaviourFixture } from '../../../../test-support/behaviour-fixture';
-import { routeCache } from '../../src';
+import { routeCache, setResponsePolicy } from '../../src';
 
 /**
  * Builds the fixture app on `expressFactory` (the Express major under test). `cacheless`: the
@@ -107,6 +107,19 @@ export function createBehaviourApp(
   app.get('/big-stream', rc.policy({ maxAge: 30 }), async (req, res) => {
     const n = run(req.path);
     // 4 chunks of 512 bytes, a turn of the event loop apart: twice the fixture's maxBodyBytes.
+    for (let i = 0; i < 4; i++) {
+      res.write(`${String(n).padStart(3, '0')}${'x'.repeat(509)}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    res.end();
+  });
+  app.get('/override', rc.policy({ maxAge: 30, tags: ['override'] }), (req, res) => {
+    setResponsePolicy(res, { scope: 'private', maxAge: 5 });
+    text(res, `override run ${run(req.path)}`);
+  });
+  app.get('/override-stream', rc.policy({ maxAge: 30, tags: ['override'] }), async (req, res) => {
+    setResponsePolicy(res, { scope: 'private', maxAge: 5 });
+    const n = run(req.path);
     for (let i = 0; i < 4; i++) {
       res.write(`${String(n).padStart(3, '0')}${'x'.repeat(509)}`);
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,7 @@
 import { type CallHandler, HttpException, StreamableFile } from '@nestjs/common';
 import type { CacheAnswer, OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
 import { lastValueFrom } from 'rxjs';
+import { takeResponsePolicy } from '../response-policy';
 import { servedUrl } from './cache-request.util';
 import type { Exchange } from './exchange.util';
 import { type ResponseHead, readHandlerResult, readNegativeError } from './handler-result.util';
@@ -43,21 +44,25 @@ export async function runHandler(
       ? staticResponseHead(route, exchange.request.method)
       : { status: res.statusCode, headers: withoutPreset(readHeaders(res), preset) };
   let value: unknown;
+  // Only what this run's handler sets counts (a refresh runs it again on the same response).
+  takeResponsePolicy(res);
   try {
     value = await lastValueFrom(next.handle(), { defaultValue: undefined });
   } catch (error) {
+    const policy = takeResponsePolicy(res);
     const negative = readNegativeError(error, exchange.policy.statuses, readHead().headers, res);
-    if (negative) return negative;
+    if (negative) return { ...negative, ...(policy && { policy }) };
     // The exception filters send the error; the engine decides its caching headers.
     const status = error instanceof HttpException ? error.getStatus() : 500;
-    if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res)));
+    if (!background) writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res), { policy }));
     throw error;
   }
+  const policy = takeResponsePolicy(res);
   if (!background && exchange.hooked && isPlainResult(value, route)) {
     const before = readHeaders(res);
     const replied = await captureReply(res, exchange, value, {
       answer: hooks.send,
-      failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res))),
+      failed: (status) => writeHeaders(res, ctx.finalizeHeaders(status, readHeaders(res), { policy })),
       untouched: hooks.untouched(),
     });
     hooks.reached(replied !== value || !sameHeaders(before, readHeaders(res)));
@@ -66,12 +71,16 @@ export async function runHandler(
   const head = readHead();
   if (!background) exchange.handlerHeaders = head.headers;
   const result = await readHandlerResult(value, head, route, res, ctx.maxBodyBytes);
-  if (result.buffered) {
-    // The request as the handler answered it: a later interceptor may have changed it.
-    const served = { method: req.method, url: servedUrl(req) };
-    return { ...result.response, served, ...(preset && { preset }) };
-  }
-  return streamThrough(exchange, ctx, result.status, result.headers, result.value);
+  // The request as the handler answered it: a later interceptor may have changed it.
+  const served = { method: req.method, url: servedUrl(req) };
+  if (result.buffered)
+    return { ...result.response, served, ...(preset && { preset }), ...(policy && { policy }) };
+  return streamThrough(
+    exchange,
+    ctx,
+    { status: result.status, headers: result.headers, served, policy },
+    result.value,
+  );
 }
 
 /**
@@ -81,18 +90,17 @@ export async function runHandler(
 function streamThrough(
   exchange: Exchange,
   ctx: OriginContext,
-  status: number,
-  headers: ResponseHeaders,
+  head: Omit<OriginResponse, 'body'>,
   value: unknown,
 ): OriginResponse {
   if (ctx.background) {
     const stream = value instanceof StreamableFile ? value.getStream() : value;
     (stream as { destroy?: () => void }).destroy?.();
   } else {
-    writeHeaders(exchange.res, ctx.finalizeHeaders(status, headers), exchange.handlerHeaders);
+    writeHeaders(exchange.res, ctx.finalizeHeaders(head.status, head.headers, head), exchange.handlerHeaders);
     exchange.streamed = { value };
   }
-  return { status, headers, body: null };
+  return { status: head.status, headers: head.headers, body: null };
 }
 
 /**

@@ -29,7 +29,18 @@ import {
 import { concat, interval, map, type Observable, of, take } from 'rxjs';
 import { BEHAVIOUR_ROUTES } from '../../../../test-support/behaviour-cases';
 import type { BehaviourFixture } from '../../../../test-support/behaviour-fixture';
-import { CachePolicy, RouteCacheModule, RouteCacheService } from '../../src';
+import { CachePolicy, RouteCacheModule, RouteCacheService, setResponsePolicy } from '../../src';
+
+/** 4 chunks of 512 bytes for run `n`, a turn of the event loop apart: twice the fixture's maxBodyBytes. */
+function bigStreamOf(n: number): StreamableFile {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < 4; i++) {
+      yield Buffer.from(`${String(n).padStart(3, '0')}${'x'.repeat(509)}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return new StreamableFile(Readable.from(chunks()));
+}
 
 /** Express's `req` or Fastify's `request`, as far as these handlers read them. */
 interface AnyRequest {
@@ -249,18 +260,25 @@ export function createBehaviourModule(
       return `large run ${String(run(req)).padStart(3, '0')} ${'l'.repeat(1986)}`;
     }
 
+    @Get('override')
+    @CachePolicy({ maxAge: 30, tags: ['override'] })
+    @Header(...TEXT)
+    override(@Req() req: AnyRequest, @Res({ passthrough: true }) res: AnyResponse): string {
+      setResponsePolicy(res, { scope: 'private', maxAge: 5 });
+      return `override run ${run(req)}`;
+    }
+
+    @Get('override-stream')
+    @CachePolicy({ maxAge: 30, tags: ['override'] })
+    overrideStream(@Req() req: AnyRequest, @Res({ passthrough: true }) res: AnyResponse): StreamableFile {
+      setResponsePolicy(res, { scope: 'private', maxAge: 5 });
+      return bigStreamOf(run(req));
+    }
+
     @Get('big-stream')
     @CachePolicy({ maxAge: 30 })
     bigStream(@Req() req: AnyRequest): StreamableFile {
-      const n = run(req);
-      // 4 chunks of 512 bytes, a turn of the event loop apart: twice the fixture's maxBodyBytes.
-      async function* chunks(): AsyncGenerator<Buffer> {
-        for (let i = 0; i < 4; i++) {
-          yield Buffer.from(`${String(n).padStart(3, '0')}${'x'.repeat(509)}`);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      return new StreamableFile(Readable.from(chunks()));
+      return bigStreamOf(run(req));
     }
 
     @Sse('sse')
