@@ -25,6 +25,8 @@ describe('invalidation consistency under faults', () => {
     console.log(describeReport(report, durationMs));
     expect(new Set(history.faults.map((f) => f.kind))).toEqual(new Set(STANDARD_WORKLOAD.faults));
     expect(report.total.invalidations).toBeGreaterThan(100);
+    // A fault whose window saw no read would prove nothing about it.
+    for (const phase of report.phases) expect([phase.phase, phase.reads > 0]).toEqual([phase.phase, true]);
     expect(report.total.violations).toEqual([]);
     expect(report.total.leaks).toEqual([]);
     expect(report.total.serverErrors).toEqual([]);

@@ -57,7 +57,10 @@ export interface WorkloadOptions {
   readonly expireShare: number;
   /** Total run time, ms (faults start after a 2 s warm-up and stop 3 s before the end). */
   readonly durationMs: number;
-  /** Faults injected in this order, cycling, with `gapMs` of quiet after each one healed. */
+  /**
+   * Faults injected in this order, cycling, with `gapMs` of quiet after each one healed, and
+   * the next one only once reads flow again (every reader finished one started after the heal).
+   */
   readonly faults: readonly FaultKind[];
   readonly gapMs: number;
   readonly seed: number;
@@ -426,10 +429,27 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       }
     };
 
+    /**
+     * Resolves once every reader has finished a read it started at or after `since` (at most
+     * 10 s): reads stuck in the last fault (a pause, a lock wait) would otherwise still be
+     * pending through the next fault's window, which then has no read to judge.
+     */
+    const readsFlowing = async (since: number) => {
+      for (let waited = 0; waited < 10_000 && now() < deadline - 3000; waited += 50) {
+        let fresh = 0;
+        for (let i = reads.length - 1; i >= 0 && fresh < options.readers; i--)
+          if (reads[i]!.start >= since) fresh++;
+        if (fresh >= options.readers) return;
+        await sleep(50);
+      }
+    };
+
     const nemesis = async () => {
       await sleep(2000);
       for (let i = 0; i < 1000 && options.faults.length > 0 && now() < deadline - 3000; i++) {
         const kind = options.faults[i % options.faults.length]!;
+        if (i > 0) await readsFlowing(faults[faults.length - 1]!.end);
+        if (now() >= deadline - 3000) break;
         const start = now();
         await inject(kind);
         faults.push({ kind, start, end: now() });
