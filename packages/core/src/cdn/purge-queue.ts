@@ -1,5 +1,6 @@
 import { PurgeError } from '../errors';
 import type { CdnStats, Logger } from '../types';
+import { withinDeadline } from '../util/deadline';
 import { safeLogger } from '../util/safe-logger';
 import type { Purger } from './purger';
 import { splitBatches } from './split-batches';
@@ -236,25 +237,17 @@ async function attemptOnce(
   timeoutMs: number,
 ): Promise<void> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new PurgeError(`cdn "${purger.name}" did not answer within ${timeoutMs} ms`, {
-        cdn: purger.name,
-      });
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+  const call =
+    kind === 'tags'
+      ? purger.purgeTags(items, { soft, signal: controller.signal })
+      : purger.purgeUrls(items, { soft, signal: controller.signal });
+  await withinDeadline(call, timeoutMs, () => {
+    const error = new PurgeError(`cdn "${purger.name}" did not answer within ${timeoutMs} ms`, {
+      cdn: purger.name,
+    });
+    controller.abort(error);
+    return error;
   });
-  try {
-    const call =
-      kind === 'tags'
-        ? purger.purgeTags(items, { soft, signal: controller.signal })
-        : purger.purgeUrls(items, { soft, signal: controller.signal });
-    await Promise.race([call, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The wait before attempt `attempt + 1`, or `undefined` when retrying cannot help. */

@@ -26,6 +26,17 @@ describe('validateResponsePolicy', () => {
 });
 
 describe('mergeResponsePolicy', () => {
+  it('returns a policy frozen all the way down, as definePolicy() does (a private result included)', () => {
+    const route = definePolicy({ maxAge: 60, tags: ['a'], vary: ['accept-language'] });
+    for (const override of [{ scope: 'private' as const }, { maxAge: 5 }, { tags: ['b'] }]) {
+      const merged = mergeResponsePolicy(route, override);
+      expect(Object.isFrozen(merged)).toBe(true);
+      for (const value of Object.values(merged))
+        if (typeof value === 'object' && value !== null)
+          expect([override, Object.isFrozen(value)]).toEqual([override, true]);
+    }
+  });
+
   const route = definePolicy({ maxAge: 60, sMaxAge: 600, tags: ['products'], vary: ['accept-language'] });
 
   it('returns the route policy when there is no override', () => {

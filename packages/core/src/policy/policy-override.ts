@@ -64,7 +64,7 @@ export function mergeResponsePolicy(policy: Policy, override: Partial<PolicyInpu
   if (merged.scope === 'private') {
     merged.sMaxAge = undefined;
     merged.cdnMaxAge = undefined;
-    merged.tags = [];
+    merged.tags = Object.freeze([]);
     // The request was keyed as shared (no identity): a private answer must not be stored under it.
     if (policy.scope !== 'private') merged.ttl = 0;
   }
