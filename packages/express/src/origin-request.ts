@@ -10,7 +10,7 @@ import type { Application, Request, Response } from 'express';
  *   engine answers the 304 itself (RFC 9110 §13.2.1);
  * - Express's own ETag (`etag` setting, `res.sendFile`'s) is off: the engine computes the ETag
  *   once, when it stores the entry. A handler's explicit `ETag` header is kept.
- * - on HEAD, `res.send()` ends with the body it would send to a GET (Express drops it for HEAD):
+ * - on HEAD, `res.send()` and `res.sendFile()` end with the body they would send to a GET (Express drops it for HEAD):
  *   the engine hashes it for the HEAD answer's ETag (RFC 9110 §9.3.2) and never sends it.
  *   The handler still sees `req.method === 'HEAD'`.
  */
@@ -18,7 +18,13 @@ export function prepareOriginRequest(req: Request, res: Response, url: string): 
   rewriteQuery(req, url);
   req.headers = withoutOriginHiddenHeaders(req.method, req.headers);
   Object.defineProperty(res, 'app', { configurable: true, get: appWithoutEtag });
-  if (req.method === 'HEAD') sendBodyOnHead(res);
+  const onHead = req.method === 'HEAD';
+  if (onHead) {
+    const send = res.send;
+    res.send = function sendAsForGet(this: Response, body?: unknown) {
+      return asForGet(this, () => send.call(this, body));
+    } as Response['send'];
+  }
   // Express 4's res.sendFile ignores the `etag` setting: turn its ETag off unless asked for.
   const sendFile = res.sendFile;
   res.sendFile = function sendFileWithoutEtag(
@@ -27,26 +33,28 @@ export function prepareOriginRequest(req: Request, res: Response, url: string): 
     options?: unknown,
     callback?: unknown,
   ) {
-    if (typeof options === 'function') return sendFile.call(this, path, { etag: false }, options as never);
-    return sendFile.call(this, path, { etag: false, ...(options as object) }, callback as never);
+    const send = () =>
+      typeof options === 'function'
+        ? sendFile.call(this, path, { etag: false }, options as never)
+        : sendFile.call(this, path, { etag: false, ...(options as object) }, callback as never);
+    return onHead ? asForGet(this, send) : send();
   } as Response['sendFile'];
 }
 
 /**
- * Makes `res.send()` on a HEAD request end with the GET's body: Express's `send` reads
- * `this.req.method` once, on entry, so for that call `res.req` is the request seen as a GET.
+ * Runs `send` (Express's `res.send()` or `res.sendFile()`) with `res.req` seen as a GET, so that
+ * on a HEAD request it ends with the GET's body: `res.send()` reads `this.req.method` once, on
+ * entry, and `res.sendFile()` hands `this.req` to the `send` module, which keeps it (and skips the
+ * file's bytes for a HEAD). Node never sends a body on a HEAD response.
  */
-function sendBodyOnHead(res: Response): void {
-  const send = res.send;
-  res.send = function sendAsForGet(this: Response, body?: unknown) {
-    const head = this.req;
-    this.req = Object.create(head, { method: { value: 'GET', enumerable: true } }) as Request;
-    try {
-      return send.call(this, body);
-    } finally {
-      this.req = head;
-    }
-  } as Response['send'];
+function asForGet<T>(res: Response, send: () => T): T {
+  const head = res.req;
+  res.req = Object.create(head, { method: { value: 'GET', enumerable: true } }) as Request;
+  try {
+    return send();
+  } finally {
+    res.req = head;
+  }
 }
 
 function rewriteQuery(req: Request, url: string): void {

@@ -129,6 +129,25 @@ describe.each(EXPRESS_VERSIONS)('routeCache ($name)', ({ express }) => {
       expect(calls()).toBe(1);
     });
 
+    it("gives a HEAD miss through res.sendFile the GET's ETag and Content-Length", async () => {
+      const rc = routeCache();
+      const app = express();
+      app.get('/file', rc.policy({ maxAge: 60 }), (_req, res) =>
+        res.sendFile('package.json', { root: `${import.meta.dirname}/..` }),
+      );
+      server = await listen(app);
+      const head = await server!.fetch('/file', { method: 'HEAD' });
+      expect(head.headers.get('cache-status')).not.toMatch(/stored|hit/);
+      const get = await server!.fetch('/file');
+      const body = await get.text();
+      expect(body).toContain('@routecache/express');
+      expect(head.status).toBe(200);
+      expect(head.headers.get('etag')).toMatch(/^W\/"/);
+      expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+      expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+      expect(await head.text()).toBe('');
+    });
+
     it('never stores a HEAD miss as the GET entry', async () => {
       const { calls } = await start();
       const head = await server!.fetch('/items/1', { method: 'HEAD' });
