@@ -43,3 +43,26 @@ export function runInBackground(
     // The platform refused to extend the request's lifetime; the work still runs.
   }
 }
+
+/**
+ * Behaviour 7: at most one background refresh per key (`context.refreshing`), run by
+ * `runInBackground`; `key` is freed when `work` settles. Does nothing while one is running.
+ */
+export function refreshOnce(
+  context: EngineContext,
+  key: string,
+  label: string,
+  work: () => Promise<unknown>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): void {
+  if (context.refreshing.has(key)) return;
+  context.refreshing.add(key);
+  const refresh = async (): Promise<void> => {
+    try {
+      await work();
+    } finally {
+      context.refreshing.delete(key);
+    }
+  };
+  runInBackground(context, `background refresh of ${label}`, refresh, waitUntil);
+}

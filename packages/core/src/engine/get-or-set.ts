@@ -1,7 +1,7 @@
 import { parseDuration } from '../policy/duration';
 import { normalizeTags } from '../policy/policy';
 import type { CacheEntry, EntryOptions } from '../types';
-import { type EngineContext, runInBackground } from './context';
+import { type EngineContext, refreshOnce } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { buildDataKey } from './internal-keys';
 import { createSingleFlight, type SingleFlight } from './single-flight';
@@ -122,13 +122,9 @@ function loadOnce<T>(
     const loaded = await load();
     const value = throughJson(loaded);
     if (value === NOT_JSON) {
-      try {
-        context.options.logger.warn('routecache: getOrSet value is not JSON-serialisable; not stored', {
-          key: storeKey,
-        });
-      } catch {
-        // Ignore a throwing logger.
-      }
+      context.options.logger.warn('routecache: getOrSet value is not JSON-serialisable; not stored', {
+        key: storeKey,
+      });
       return loaded;
     }
     const storedAt = clock();
@@ -156,15 +152,8 @@ function refreshInBackground<T>(
   load: () => Promise<T>,
   options: ResolvedEntryOptions,
 ): void {
-  if (context.refreshing.has(storeKey) || flights.join(storeKey)) return;
-  context.refreshing.add(storeKey);
-  runInBackground(context, `background refresh of ${storeKey}`, async () => {
-    try {
-      await loadOnce(context, flights, storeKey, load, options);
-    } finally {
-      context.refreshing.delete(storeKey);
-    }
-  });
+  if (flights.join(storeKey)) return; // a load in progress refreshes it already
+  refreshOnce(context, storeKey, storeKey, () => loadOnce(context, flights, storeKey, load, options));
 }
 
 function buildDataEntry(

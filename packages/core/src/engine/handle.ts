@@ -3,7 +3,7 @@ import { mayServeStaleDisconnected } from '../rfc9111/revalidation';
 import { selectTargetedHeaders } from '../rfc9111/targeted-fields';
 import type { CacheAnswer, CacheEntry, CacheRequest, HandleOptions, Origin, Policy } from '../types';
 import { settledWithin } from '../util/deadline';
-import { type EngineContext, runInBackground } from './context';
+import { type EngineContext, refreshOnce } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
 import { type AnswerStatus, answerFromEntry, answerFromOrigin, HIT_STATUS } from './http-answer';
 import { waitForLockHolder } from './lock-wait';
@@ -301,25 +301,20 @@ export function createHandler(
     validate: CacheEntry,
   ): void {
     const refresh = handleOptions.refresh;
-    if (!refresh || context.refreshing.has(scope.key) || flights.join(scope.key)) return;
-    context.refreshing.add(scope.key);
+    if (!refresh || flights.join(scope.key)) return; // a miss in progress refreshes it already
     const work = async (): Promise<void> => {
-      try {
-        const result = await runOrigin(context, scope, refresh, {
-          policy: scope.policy,
-          rescope: rescopeFor(scope),
-          canStore: true,
-          background: true,
-          status: { fwd: 'stale' },
-          validate,
-        });
-        if (!result.sent && result.entry) await storeEntry(result.scope, result.entry, result.startedAt);
-        else if (!result.sent) logDecision(scope, result);
-      } finally {
-        context.refreshing.delete(scope.key);
-      }
+      const result = await runOrigin(context, scope, refresh, {
+        policy: scope.policy,
+        rescope: rescopeFor(scope),
+        canStore: true,
+        background: true,
+        status: { fwd: 'stale' },
+        validate,
+      });
+      if (!result.sent && result.entry) await storeEntry(result.scope, result.entry, result.startedAt);
+      else if (!result.sent) logDecision(scope, result);
     };
-    runInBackground(context, `background refresh of ${scope.url}`, work, handleOptions.waitUntil);
+    refreshOnce(context, scope.key, scope.url, work, handleOptions.waitUntil);
   }
 
   async function bypass(scope: RequestScope, origin: Origin): Promise<CacheAnswer> {

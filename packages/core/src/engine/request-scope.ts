@@ -43,6 +43,7 @@ export interface ScopeOptions {
   readonly namespace: string;
   /** Request headers keyed whenever present (the `keyHeaders` cache option). */
   readonly keyHeaders: readonly string[];
+  /** The cache's logger, already wrapped by `safeLogger` (it never throws). */
   readonly logger: Logger;
 }
 
@@ -356,14 +357,10 @@ function resolveTags(
   }
   const { tags, dropped } = encodeTags(computed);
   if (dropped > 0) {
-    try {
-      logger.warn(
-        'routecache: the policy tags function gave a tag that cannot be kept (not a string, empty, or over 128 bytes once encoded): the answer is not stored',
-        { tags: computed },
-      );
-    } catch {
-      // Ignore a throwing logger.
-    }
+    logger.warn(
+      'routecache: the policy tags function gave a tag that cannot be kept (not a string, empty, or over 128 bytes once encoded): the answer is not stored',
+      { tags: computed },
+    );
   }
   return { tags, dropped: dropped > 0 };
 }
