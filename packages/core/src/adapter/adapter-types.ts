@@ -4,7 +4,7 @@
  * decisions are taken in the core.
  */
 
-import type { HeaderGetter, Policy, PolicyInput, RouteCache } from '../types';
+import type { HeaderGetter, Policy, PolicyInput } from '../types';
 
 /** Response headers with lower-case names, as adapters hand them to the core and get them back. */
 export type ResponseHeaders = Record<string, string | string[]>;
