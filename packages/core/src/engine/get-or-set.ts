@@ -1,5 +1,6 @@
 import { parseDuration } from '../policy/duration';
 import { normalizeTags } from '../policy/policy';
+import { buildEntryTimes } from '../stores/entry-times';
 import type { CacheEntry, EntryOptions } from '../types';
 import { type EngineContext, refreshOnce } from './context';
 import { canServeOnError, getFreshness, shouldRefreshEarly } from './freshness';
@@ -164,14 +165,9 @@ function buildDataEntry(
   options: ResolvedEntryOptions,
 ): CacheEntry | undefined {
   if (options.ttl <= 0) return undefined;
-  const freshUntil = now + options.ttl * 1000;
   return {
     key,
-    storedAt: now,
-    freshUntil,
-    staleWhileRevalidate: options.staleWhileRevalidate,
-    staleIfError: options.staleIfError,
-    expiresAt: freshUntil + Math.max(options.staleWhileRevalidate, options.staleIfError) * 1000,
+    ...buildEntryTimes(now, options.ttl, options),
     tags: options.tags,
     value,
     computeMs,

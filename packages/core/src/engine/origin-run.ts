@@ -7,6 +7,7 @@ import { NEGATIVE_STATUS_CODES, normalizeTags } from '../policy/policy';
 import { applyPolicyHeaders } from '../policy/policy-headers';
 import { mergeResponsePolicy } from '../policy/policy-override';
 import { buildValidationHeaders, isSelectedForUpdate, updateStoredHeaders } from '../rfc9111/validation';
+import { buildEntryTimes } from '../stores/entry-times';
 import type {
   CacheEntry,
   Origin,
@@ -389,15 +390,9 @@ function buildEntry(
   // answers add the time since (`buildAnswerAge`). A route policy's entries start at 0.
   if (times.initialAge === undefined) delete stored.age;
   else stored.age = String(Math.min(Math.floor(times.initialAge), MAX_DELTA_SECONDS));
-  const freshUntil = now + times.ttl * 1000;
   return {
     key: scope.canonical,
-    storedAt: now,
-    freshUntil,
-    staleWhileRevalidate: times.staleWhileRevalidate,
-    staleIfError: times.staleIfError,
-    expiresAt:
-      freshUntil + Math.max(times.staleWhileRevalidate, times.staleIfError, times.retain ?? 0) * 1000,
+    ...buildEntryTimes(now, times.ttl, times, times.retain),
     tags: [...tags, buildUrlTag(scope.host, scope.path)],
     // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
     // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.

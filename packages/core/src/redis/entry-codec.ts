@@ -1,4 +1,5 @@
 import { createMemo, type Memo } from '../engine/memo';
+import { graceMs } from '../stores/entry-times';
 import type { CacheEntry } from '../types';
 
 /**
@@ -91,11 +92,6 @@ export function fixedNumber(value: number, width: number): string {
   if (!Number.isFinite(value) || text.length > width)
     throw new RangeError(`cannot encode ${text} in ${width} bytes`);
   return text.padEnd(width, ' ');
-}
-
-/** Grace after `freshUntil` in ms: the longer of the two RFC 5861 windows. */
-function graceMs(entry: Pick<CacheEntry, 'staleWhileRevalidate' | 'staleIfError'>): number {
-  return Math.max(entry.staleWhileRevalidate, entry.staleIfError, 0) * 1000;
 }
 
 /**

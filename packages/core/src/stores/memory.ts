@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { PolicyError } from '../errors';
 import type { L1Inspection, StoreInspection } from '../metrics/inspection';
 import type { CacheEntry, InvalidationMode, LayerStats, Store, StoreSetOptions } from '../types';
+import { expireKeepingGrace } from './entry-times';
 import { createInvalidationLog } from './invalidation-log';
 
 /** `memoryStore()` options. */
@@ -138,9 +139,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   function expire(key: string, now: number): boolean {
     const entry = entries.get(key, { updateAgeOnGet: false });
     if (!entry) return false;
-    if (entry.freshUntil <= now) return true;
-    const grace = Math.max(entry.staleWhileRevalidate, entry.staleIfError) * 1000;
-    put(key, { ...entry, freshUntil: now, expiresAt: Math.min(entry.expiresAt, now + grace) }, now);
+    const expired = expireKeepingGrace(entry, now);
+    if (expired) put(key, expired, now);
     return true;
   }
 

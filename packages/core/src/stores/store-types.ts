@@ -25,7 +25,7 @@ export interface CacheEntry {
   /** Grace windows after `freshUntil`, in seconds. */
   staleWhileRevalidate: number;
   staleIfError: number;
-  /** When a store may drop it, ms since epoch: `freshUntil + max(swr, sie)`. */
+  /** When a store may drop it, ms since epoch: `freshUntil` plus its grace windows (`buildEntryTimes`). */
   expiresAt: number;
   tags: readonly string[];
   /** Set for HTTP entries. */

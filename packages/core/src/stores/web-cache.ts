@@ -1,6 +1,15 @@
 import { PolicyError } from '../errors';
 import { atLeastOneSecond } from '../policy/duration';
-import type { CacheEntry, Duration, InvalidationMode, LayerStats, Store, StoreSetOptions } from '../types';
+import type {
+  CacheEntry,
+  Duration,
+  InvalidationMode,
+  LayerStats,
+  Store,
+  StoredResponse,
+  StoreSetOptions,
+} from '../types';
+import { expireKeepingGrace } from './entry-times';
 import { createInvalidationLog } from './invalidation-log';
 
 /** The part of the Web Cache API (`Cache`) the store uses; `caches.default` and `caches.open()` give one. */
@@ -55,20 +64,11 @@ interface InvalidationRecord {
   expire?: number;
 }
 
-/** What is kept of an entry besides the response body. */
-interface EntryMeta {
-  key: string;
-  storedAt: number;
-  freshUntil: number;
-  staleWhileRevalidate: number;
-  staleIfError: number;
-  expiresAt: number;
-  tags: readonly string[];
-  computeMs?: number;
-  status?: number;
-  headers?: Record<string, string | string[]>;
-  value?: unknown;
-}
+/**
+ * What is kept of an entry besides the response body: the entry itself, with its response's
+ * status and headers in place of the response (the body follows the JSON, as bytes).
+ */
+type EntryMeta = Omit<CacheEntry, 'response'> & Partial<Pick<StoredResponse, 'status' | 'headers'>>;
 
 const META_LENGTH = 'x-routecache-meta-length';
 /** Expiry header of every stored Response (ms since epoch, cache clock). */
@@ -164,20 +164,8 @@ export function webCacheStore(options: WebCacheStoreOptions = {}): Store {
       await cache.delete(entryUrl(key));
       return false;
     }
-    const meta: EntryMeta = {
-      key: entry.key,
-      storedAt: entry.storedAt,
-      freshUntil: entry.freshUntil,
-      staleWhileRevalidate: entry.staleWhileRevalidate,
-      staleIfError: entry.staleIfError,
-      expiresAt: entry.expiresAt,
-      tags: entry.tags,
-    };
-    if (entry.computeMs !== undefined) meta.computeMs = entry.computeMs;
-    if (entry.response) {
-      meta.status = entry.response.status;
-      meta.headers = entry.response.headers;
-    } else meta.value = entry.value;
+    const { response, ...rest } = entry;
+    const meta: EntryMeta = response ? { ...rest, status: response.status, headers: response.headers } : rest;
     const metaBytes = encoder.encode(JSON.stringify(meta));
     const body = entry.response?.body ?? new Uint8Array(0);
     const payload = new Uint8Array(metaBytes.byteLength + body.byteLength);
@@ -229,13 +217,8 @@ export function webCacheStore(options: WebCacheStoreOptions = {}): Store {
   async function expireEntry(cache: WebCache, key: string, now: number): Promise<boolean> {
     const entry = await readEntry(cache, key);
     if (!entry) return false;
-    if (entry.freshUntil <= now) return true;
-    const grace = Math.max(entry.staleWhileRevalidate, entry.staleIfError) * 1000;
-    await writeEntry(cache, key, {
-      ...entry,
-      freshUntil: now,
-      expiresAt: Math.min(entry.expiresAt, now + grace),
-    });
+    const expired = expireKeepingGrace(entry, now);
+    if (expired) await writeEntry(cache, key, expired);
     return true;
   }
 
@@ -319,18 +302,7 @@ function jsonResponse(value: unknown, maxAge: number): Response {
 }
 
 function toEntry(meta: EntryMeta, body: Uint8Array): CacheEntry {
-  const entry: CacheEntry = {
-    key: meta.key,
-    storedAt: meta.storedAt,
-    freshUntil: meta.freshUntil,
-    staleWhileRevalidate: meta.staleWhileRevalidate,
-    staleIfError: meta.staleIfError,
-    expiresAt: meta.expiresAt,
-    tags: meta.tags,
-  };
-  if (meta.computeMs !== undefined) entry.computeMs = meta.computeMs;
-  if (meta.status !== undefined) {
-    entry.response = { status: meta.status, headers: meta.headers ?? {}, body: body.slice() };
-  } else entry.value = meta.value;
-  return entry;
+  const { status, headers, ...entry } = meta;
+  if (status === undefined) return entry;
+  return { ...entry, response: { status, headers: headers ?? {}, body: body.slice() } };
 }

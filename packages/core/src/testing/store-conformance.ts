@@ -273,6 +273,22 @@ export function storeConformanceSuite(options: StoreConformanceOptions): void {
         expect(other?.freshUntil).toBeGreaterThan(now());
       });
 
+      it('expire mode keeps the grace windows and no more: an entry kept longer is dropped once they pass', async () => {
+        const t = now();
+        // Kept a day past its 1 s grace (as a response retained for revalidation is).
+        const entry = valueEntry('retained', 'v', ['retained'], {
+          freshUntil: t + HOUR,
+          staleWhileRevalidate: 0,
+          staleIfError: 1,
+          expiresAt: t + HOUR + 24 * HOUR,
+        });
+        await store.set('retained', entry);
+        await store.invalidateTags(['retained'], 'expire', now());
+        expect((await store.get('retained'))?.value).toBe('v');
+        await passTime(1000);
+        expect(await store.get('retained')).toBeUndefined();
+      });
+
       it('expire mode keeps the tag index: a later delete still reaches the entry', async () => {
         await store.set('soft', valueEntry('soft', 'v', ['t'], { staleWhileRevalidate: 600 }));
         await store.invalidateTags(['t'], 'expire', now());
