@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
-import { isEndlessStream } from '@routecache/core/adapter';
+import { concatChunks, isEndlessStream } from '@routecache/core/adapter';
 import { takeResponsePolicy } from './response-policy';
 
 /** The response methods below the capture: the answer is sent through them, not through the capture. */
@@ -135,7 +135,7 @@ export function captureResponse(
     const [chunk, encoding] = args;
     headSent = true;
     if (state === 'buffering') {
-      if (take(chunk, encoding)) finish(concat(chunks, size));
+      if (take(chunk, encoding)) finish(concatChunks(chunks, size));
       else streamThrough();
     }
     if (state === 'through') return (below.end as Variadic<ServerResponse>).apply(this, args);
@@ -198,8 +198,4 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   const view = chunk as ArrayBufferView;
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-}
-
-function concat(chunks: Buffer[], size: number): Uint8Array {
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }

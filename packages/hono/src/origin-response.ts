@@ -1,5 +1,5 @@
 import type { OriginContext, OriginResponse, PolicyInput, ResponseHeaders } from '@routecache/core';
-import { isEndlessStream, readBodyWithLimit } from '@routecache/core/adapter';
+import { isEndlessStream, readBodyWithLimit, replayThenRest } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
 
@@ -73,37 +73,14 @@ async function wholeIfGivenWhole(
   const reader = stream.getReader();
   const first = await reader.read();
   if (first.done) return new Uint8Array(0);
-  if (first.value.byteLength <= maxBytes) return resume([first.value], undefined, reader);
+  if (first.value.byteLength <= maxBytes) return replayThenRest([first.value], reader);
   const next = reader.read();
   const ended = await Promise.race([
     next,
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 0)),
   ]);
   if (ended?.done) return first.value;
-  return resume([first.value], next, reader);
-}
-
-/** A stream of `chunks`, then `pending` (a read already asked for), then the rest of `reader`. */
-function resume(
-  chunks: Uint8Array[],
-  pending: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> | undefined,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-): ReadableStream<Uint8Array> {
-  let next = pending;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = chunks.shift();
-      if (chunk !== undefined) return controller.enqueue(chunk);
-      const { done, value } = await (next ?? reader.read());
-      next = undefined;
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      chunks.length = 0;
-      return reader.cancel(reason);
-    },
-  });
+  return replayThenRest([first.value], reader, next);
 }
 
 /** `headers` without the ones still equal to what was preset, and those preset ones. */

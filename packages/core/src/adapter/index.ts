@@ -21,7 +21,13 @@ export { type MethodRole, methodRole } from '../http/request-method';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from '../policy/policy-override';
 export { parseRouteKey, type RouteKey, routeLabel } from '../policy/route-key';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
-export { type BodyReadResult, isEndlessStream, readBodyWithLimit } from './read-body';
+export {
+  type BodyReadResult,
+  concatChunks,
+  isEndlessStream,
+  readBodyWithLimit,
+  replayThenRest,
+} from './read-body';
 export { type AdapterCache, type AdapterCacheOptions, resolveAdapterCache } from './resolve-adapter-cache';
 export { keepResponsePolicy, takeResponsePolicy } from './response-policy';
 export { routedUrl } from './routed-url';

@@ -47,7 +47,8 @@ export function isEndlessStream(contentType: string | undefined): boolean {
   return contentType !== undefined && /^\s*text\/event-stream\s*(;|$)/i.test(contentType);
 }
 
-function concatChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
+/** The chunks of a body as one byte array of `size` bytes (the only chunk itself, not a copy). */
+export function concatChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(size);
   let offset = 0;
@@ -58,15 +59,22 @@ function concatChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
   return body;
 }
 
-function replayThenRest(
+/**
+ * A stream of the `chunks` already read, then `pending` (a read already asked for, if any), then
+ * the rest of `reader`. Cancelling it cancels the original stream.
+ */
+export function replayThenRest(
   chunks: Uint8Array[],
   reader: ReadableStreamDefaultReader<Uint8Array>,
+  pending?: ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>,
 ): ReadableStream<Uint8Array> {
+  let next = pending;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const buffered = chunks.shift();
       if (buffered !== undefined) return controller.enqueue(buffered);
-      const { done, value } = await reader.read();
+      const { done, value } = await (next ?? reader.read());
+      next = undefined;
       if (done) controller.close();
       else controller.enqueue(value);
     },

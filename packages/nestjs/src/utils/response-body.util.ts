@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
+import { concatChunks } from '@routecache/core/adapter';
 
 /** The platform Nest runs on, as `HttpAdapterHost.httpAdapter.getType()` names it. */
 export type Platform = 'express' | 'fastify' | (string & {});
@@ -103,7 +104,7 @@ export async function readStreamableFile(file: StreamableFile, maxBytes: number)
   let size = 0;
   for (;;) {
     const next = await iterator.next();
-    if (next.done) return { complete: true, body: concat(chunks, size) };
+    if (next.done) return { complete: true, body: concatChunks(chunks, size) };
     const chunk = typeof next.value === 'string' ? encoder.encode(next.value) : next.value;
     chunks.push(chunk);
     size += chunk.byteLength;
@@ -119,15 +120,4 @@ export async function readStreamableFile(file: StreamableFile, maxBytes: number)
     complete: false,
     file: new StreamableFile(Readable.from(replay()), { type, disposition, length }),
   };
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
