@@ -1,5 +1,5 @@
 import type { OriginContext, OriginResponse, PolicyInput, ResponseHeaders } from '@routecache/core';
-import { isEndlessStream, readBodyWithLimit, replayThenRest } from '@routecache/core/adapter';
+import { isEndlessStream, readBodyWithLimit, replayThenRest, settledWithin } from '@routecache/core/adapter';
 import type { Context } from 'hono';
 import { splitUrl, toHeaderRecord, toHeaders } from './exchange';
 
@@ -75,10 +75,7 @@ async function wholeIfGivenWhole(
   if (first.done) return new Uint8Array(0);
   if (first.value.byteLength <= maxBytes) return replayThenRest([first.value], reader);
   const next = reader.read();
-  const ended = await Promise.race([
-    next,
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 0)),
-  ]);
+  const ended = await settledWithin(next, 0);
   if (ended?.done) return first.value;
   return replayThenRest([first.value], reader, next);
 }

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryStore, type Store, tieredStore } from '@routecache/core';
+import { settledWithin } from '@routecache/core/adapter';
 import { parseProxyArgs, USAGE } from './cli-options';
 import { createProxy } from './create-proxy';
 
@@ -31,10 +32,7 @@ async function main(): Promise<void> {
     closers.push(() => client.quit());
     // Listen once Redis answers (bounded): with the recommended options (no offline queue) the
     // first requests would otherwise store nothing while the client connects.
-    await Promise.race([
-      new Promise((resolve) => client.once('ready', resolve)),
-      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-    ]);
+    await settledWithin(new Promise((resolve) => client.once('ready', resolve)), 5000);
     store = tieredStore({
       l1: memoryStore(),
       l2: redisStore({ client, prefix: parsed.redisPrefix }),

@@ -20,6 +20,7 @@ export { requestHost } from '../http/request-host';
 export { type MethodRole, methodRole } from '../http/request-method';
 export { KEY_POLICY_FIELDS, mergeResponsePolicy, validateResponsePolicy } from '../policy/policy-override';
 export { parseRouteKey, type RouteKey, routeLabel } from '../policy/route-key';
+export { settledWithin } from '../util/deadline';
 export { asciiText, latin1Text, ONE_WRITE_MAX_BYTES } from './body-text';
 export {
   type BodyReadResult,

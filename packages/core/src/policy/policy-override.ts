@@ -19,18 +19,19 @@ export const KEY_POLICY_FIELDS: readonly (keyof PolicyInput)[] = Object.freeze([
 
 /**
  * Validates a per-response override on its own: every field as in `definePolicy()`, and none of
- * `KEY_POLICY_FIELDS` (the response is stored under the key its request already has).
+ * `KEY_POLICY_FIELDS` (the response is stored under the key its request already has). Returns
+ * the override read as a policy of its own, which `mergeResponsePolicy()` merges.
  *
  * @throws PolicyError naming the field.
  */
-export function validateResponsePolicy(override: Partial<PolicyInput>): void {
+export function validateResponsePolicy(override: Partial<PolicyInput>): Policy {
   if (typeof override === 'object' && override !== null) {
     for (const field of KEY_POLICY_FIELDS) {
       if (field in override)
         throw new PolicyError(field, 'shapes the cache key: set it on the route, not per response');
     }
   }
-  definePolicy(override);
+  return definePolicy(override);
 }
 
 /**
@@ -45,8 +46,7 @@ export function mergeResponsePolicy(policy: Policy, override: Partial<PolicyInpu
   if (override === undefined) return policy;
   let patch: Policy;
   try {
-    validateResponsePolicy(override);
-    patch = definePolicy(override);
+    patch = validateResponsePolicy(override);
   } catch {
     return definePolicy({ scope: 'no-store' });
   }
