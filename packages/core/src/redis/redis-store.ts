@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { PolicyError, prefixPolicyError, StoreError } from '../errors';
 import type { StoreObserver } from '../metrics/events';
@@ -23,13 +23,14 @@ import {
 } from './circuit-breaker';
 import { decodeEntry, encodeEntry, FRESH_WIDTH, fixedNumber } from './entry-codec';
 import { readEvictionPolicy, UNKNOWN_EVICTION_POLICY } from './eviction-policy';
+import { createCallGuard } from './guarded-call';
+import { createRedisLock } from './redis-lock';
 import {
   DELETE_SCRIPT,
   defineScript,
   EXPIRE_KEYS_SCRIPT,
   GET_SCRIPT,
   INVALIDATE_TAGS_SCRIPT,
-  RELEASE_LOCK_SCRIPT,
   SET_SCRIPT,
 } from './redis-scripts';
 
@@ -167,83 +168,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const invalidateScript = defineScript(INVALIDATE_TAGS_SCRIPT);
   const expireScript = defineScript(EXPIRE_KEYS_SCRIPT);
   const deleteScript = defineScript(DELETE_SCRIPT);
-  const releaseScript = defineScript(RELEASE_LOCK_SCRIPT);
 
   const bucketOf = (key: string): number => (buckets === 1 ? 0 : fnv1a(key) % buckets);
   const baseOf = (bucket: number): string => `${prefix}{${bucket}}`;
 
-  /**
-   * Runs one Redis call under the timeout and the breaker. `essential` calls (invalidations)
-   * are attempted even when the breaker is open: losing one is worse than a slow failure.
-   */
-  let observer: StoreObserver | undefined;
-
-  function guarded<T>(
-    operation: string,
-    call: () => Promise<T>,
-    limitMs: number,
-    essential = false,
-  ): Promise<T> {
-    if (observer === undefined) return guardedCall(operation, call, limitMs, essential);
-    return observer.around({ layer: 'l2', operation }, () =>
-      guardedCall(operation, call, limitMs, essential),
-    );
-  }
-
-  function guardedCall<T>(
-    operation: string,
-    call: () => Promise<T>,
-    limitMs: number,
-    essential: boolean,
-  ): Promise<T> {
-    if (breaker && !essential && !breaker.allow()) {
-      counters.skipped++;
-      return Promise.reject(
-        new StoreError(`redis ${operation} skipped: circuit open`, {
-          store: STORE_NAME,
-          reason: 'circuit-open',
-        }),
-      );
-    }
-    // Plain promise chaining, no async frames: this wraps every L2 read (see `get`).
-    let pending: Promise<T>;
-    try {
-      pending = call();
-    } catch (error) {
-      return Promise.reject(failed(operation, error));
-    }
-    return withinDeadline(
-      pending,
-      limitMs,
-      () =>
-        new StoreError(`redis ${operation} timed out after ${limitMs} ms`, {
-          store: STORE_NAME,
-          reason: 'timeout',
-        }),
-    ).then(
-      (result) => {
-        breaker?.success();
-        return result;
-      },
-      (error: unknown) => {
-        throw failed(operation, error);
-      },
-    );
-  }
-
-  /** Counts a failed call, tells the breaker, and returns the error to throw. */
-  function failed(operation: string, error: unknown): StoreError {
-    // A reply error (OOM, WRONGTYPE, NOSCRIPT…) means Redis is up and answering: not a reason
-    // to stop calling it. Timeouts and connection errors are.
-    if ((error as Error)?.name === 'ReplyError') breaker?.success();
-    else breaker?.failure();
-    counters.errors++;
-    if (error instanceof StoreError) return error;
-    return new StoreError(`redis ${operation} failed: ${(error as Error)?.message ?? String(error)}`, {
-      store: STORE_NAME,
-      cause: error,
-    });
-  }
+  const { guarded, observe } = createCallGuard(STORE_NAME, breaker, counters);
 
   /** Groups keys by bucket: one script call per bucket touched. */
   function byBucket<T extends string>(items: readonly T[], bucket: (item: T) => number): Map<number, T[]> {
@@ -259,40 +188,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const sum = (values: unknown[]): number => values.reduce<number>((total, v) => total + Number(v), 0);
 
-  const lock: StoreLock = {
-    async acquire(key: string, leaseMs: number): Promise<(() => Promise<void>) | undefined> {
-      const lockKey = `${baseOf(bucketOf(key))}l:${key}`;
-      const token = randomUUID();
-      const lease = Math.max(1, Math.ceil(leaseMs));
-      const release = () => releaseScript.run(client, [lockKey], [token]);
-      let attempt: Promise<'OK' | null> | undefined;
-      let reply: 'OK' | null;
-      try {
-        reply = await guarded(
-          'lock',
-          () => (attempt = client.set(lockKey, token, 'PX', lease, 'NX')),
-          timeoutMs,
-        );
-      } catch (error) {
-        // Past the deadline the SET may still land (Redis paused, a Cluster retrying TRYAGAIN or
-        // ASK during a slot migration): a lease nobody holds would make every waiter of this key
-        // wait out its lock wait. Release it, by its token, when it does.
-        attempt?.then(
-          (late) => (late === 'OK' ? release().catch(() => {}) : undefined),
-          () => {},
-        );
-        throw error;
-      }
-      if (reply !== 'OK') return undefined;
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        // A failed release is harmless: the lease expires on its own.
-        await guarded('unlock', release, timeoutMs).catch(() => {});
-      };
-    },
-  };
+  const lock = createRedisLock({
+    client,
+    lockKeyOf: (key) => `${baseOf(bucketOf(key))}l:${key}`,
+    guarded,
+    timeoutMs,
+  });
 
   return {
     name: STORE_NAME,
@@ -460,7 +361,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     instrument(next: StoreObserver): void {
-      observer = next;
+      observe(next);
     },
 
     inspect(): StoreInspection {
