@@ -9,7 +9,6 @@ import {
 } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { CacheAnswer, CacheRequest, HandleOptions, Origin, Policy, RouteCache } from '@routecache/core';
-import { withVary } from '@routecache/core';
 import { methodRole, routeLabel } from '@routecache/core/adapter';
 import { type Observable, of, throwError } from 'rxjs';
 import { ROUTE_CACHE } from './route-cache.constants';
@@ -30,7 +29,7 @@ import { overriddenRequestHook } from './utils/request-hooks.util';
 import type { PlatformRequest } from './utils/request-url.util';
 import type { Platform } from './utils/response-body.util';
 import { type RouteMetadata, readRouteMetadata } from './utils/route-metadata.util';
-import { versionSelector } from './utils/versioning.util';
+import { VersionedPolicies } from './utils/versioning.util';
 
 /** `handle()` options of a route that is refreshed in the foreground only. */
 const NO_REFRESH: HandleOptions = {};
@@ -56,8 +55,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
   /** The app's settings (`enableVersioning()`): injected as a property, so subclasses keep their constructor. */
   @Inject(ApplicationConfig) protected readonly applicationConfig?: ApplicationConfig;
   /** Each route policy keyed and varied on the request header Nest picks versions by. */
-  private readonly versioned = new WeakMap<Policy, Policy>();
-  private warnedCustomVersioning = false;
+  private readonly versions = new VersionedPolicies(this.logger);
   /** Handlers whose result the app's outer interceptors change: never refreshed detached from a request. */
   private readonly transformed = new WeakSet<Function>();
   /** Handlers whose result has reached Nest's reply as they returned it, with no header added. */
@@ -91,27 +89,7 @@ export class RouteCacheInterceptor implements NestInterceptor {
    */
   protected getPolicy(context: ExecutionContext): Policy | undefined {
     const policy = this.explorer.policyOf(context.getHandler(), context.getClass());
-    const header = policy && this.versionHeader();
-    if (!policy || header === undefined) return policy;
-    let keyed = this.versioned.get(policy);
-    if (keyed === undefined) {
-      keyed = withVary(policy, [header]);
-      this.versioned.set(policy, keyed);
-    }
-    return keyed;
-  }
-
-  /** The request header `enableVersioning()` routes by, if any. */
-  private versionHeader(): string | undefined {
-    const selector = versionSelector(this.applicationConfig?.getVersioning());
-    if (selector !== 'custom') return selector?.header;
-    if (!this.warnedCustomVersioning) {
-      this.warnedCustomVersioning = true;
-      this.logger.warn(
-        'Custom versioning: routecache cannot tell which request headers the extractor reads; add them to the vary of every cached versioned route, or each version may be served from one entry.',
-      );
-    }
-    return undefined;
+    return policy && this.versions.policyFor(policy, this.applicationConfig?.getVersioning());
   }
 
   /**
