@@ -1,16 +1,27 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { type CanActivate, Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CachePolicy, RouteCacheModule } from '../../src';
 import { type BootedApp, boot, PLATFORMS, readJson } from '../support/boot';
 
 let runs = 0;
 let started = 0;
+/** Requests that reached the route (guards run before interceptors). */
+let arrived = 0;
+
+@Injectable()
+class CountArrivals implements CanActivate {
+  canActivate(): boolean {
+    arrived += 1;
+    return true;
+  }
+}
 let open: () => void = () => undefined;
 let gate = new Promise<void>((resolve) => {
   open = resolve;
 });
 
 @Controller()
+@UseGuards(CountArrivals)
 class ReportController {
   @Get('report')
   @CachePolicy({ maxAge: 60 })
@@ -31,6 +42,7 @@ describe.each(PLATFORMS)('concurrent misses on %s', (platform) => {
   beforeAll(async () => {
     runs = 0;
     started = 0;
+    arrived = 0;
     gate = new Promise<void>((resolve) => {
       open = resolve;
     });
@@ -38,9 +50,12 @@ describe.each(PLATFORMS)('concurrent misses on %s', (platform) => {
   });
   afterAll(() => server.close());
 
-  it('run the handler once and answer every request with its result', async () => {
+  it('run the handler once and answer every request with its result, the others collapsed into it', async () => {
     const requests = Array.from({ length: 5 }, () => fetch(`${server.url}/report`));
-    await vi.waitFor(() => expect(started).toBe(1));
+    // Every request has passed the interceptor (it runs in the same turn as the guard) before
+    // the handler is let go, so none can be a plain hit of the stored answer.
+    await vi.waitFor(() => expect(arrived).toBe(5));
+    expect(started).toBe(1);
     open();
     const responses = await Promise.all(requests);
     const bodies = await Promise.all(responses.map((response) => readJson(response)));
@@ -48,5 +63,9 @@ describe.each(PLATFORMS)('concurrent misses on %s', (platform) => {
     expect(started).toBe(1);
     expect(bodies.every((body) => body.run === 1)).toBe(true);
     expect(responses.every((response) => response.status === 200)).toBe(true);
+    const statuses = responses.map((response) => response.headers.get('cache-status') ?? '');
+    // RFC 9211: the leader went forward and stored; the others were collapsed into its request.
+    expect(statuses.filter((status) => /; fwd=miss; .*stored/.test(status))).toHaveLength(1);
+    expect(statuses.filter((status) => /; fwd=miss; .*collapsed/.test(status))).toHaveLength(4);
   });
 });
