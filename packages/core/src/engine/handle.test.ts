@@ -37,6 +37,31 @@ describe('handle', () => {
       expect(header(hit, 'age')).toBe('18');
     });
 
+    it('counts the hit ttl down as the clock moves, for each cache name on its own', async () => {
+      const one = setupCache();
+      const two = setupCache({ cacheStatus: 'edge-1' });
+      await one.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      await two.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const ttls: (string | undefined)[] = [];
+      for (const step of [0, 0, 1_000, 0, 58_999]) {
+        one.clock.advance(step);
+        two.clock.advance(step);
+        ttls.push(
+          header(await one.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin()), 'cache-status'),
+        );
+        ttls.push(
+          header(await two.cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin()), 'cache-status'),
+        );
+      }
+      expect(ttls).toEqual([
+        ...['routecache; hit; ttl=60', 'edge-1; hit; ttl=60'],
+        ...['routecache; hit; ttl=60', 'edge-1; hit; ttl=60'],
+        ...['routecache; hit; ttl=59', 'edge-1; hit; ttl=59'],
+        ...['routecache; hit; ttl=59', 'edge-1; hit; ttl=59'],
+        ...['routecache; hit; ttl=1', 'edge-1; hit; ttl=1'],
+      ]);
+    });
+
     it('sends the policy headers, tags and ETag on the miss and on the hit', async () => {
       const { cache } = setupCache();
       const miss = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());

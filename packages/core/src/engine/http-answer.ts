@@ -20,8 +20,16 @@ export const HIT_STATUS: AnswerStatus = Object.freeze({ hit: true });
  */
 const notModifiedHeaders = new WeakMap<StoredResponse, ResponseHeaders>();
 
-/** `Cache-Status` prefixes of fresh hits (`<name>; hit; ttl=`), per cache name. */
-const hitPrefixes = new Map<string, string>();
+/**
+ * The `Cache-Status` member of fresh hits per cache name: its `<name>; hit; ttl=` prefix and the
+ * last member built, reused while the ttl stays the same (a whole second for a busy entry).
+ */
+interface HitMember {
+  readonly prefix: string;
+  ttl: number;
+  member: string;
+}
+const hitMembers = new Map<string, HitMember>();
 
 /**
  * Answers from a stored entry: its headers (policy headers and ETag included at store time),
@@ -106,13 +114,21 @@ export function setCacheStatus(
   if (name === false) return;
   let member: string;
   if (status === HIT_STATUS && ttl !== undefined && Number.isSafeInteger(ttl)) {
-    // The common fresh hit: a string concatenation instead of building the member.
-    let prefix = hitPrefixes.get(name);
-    if (prefix === undefined) {
-      prefix = `${buildCacheStatus({ cache: name, hit: true })}; ttl=`;
-      hitPrefixes.set(name, prefix);
+    // The common fresh hit: the member of the last hit with this ttl, else a concatenation. The
+    // same string each time saves building it and, when Node validates the header value, the
+    // flattening of a new concatenated string (~0.1 µs per hit, bench `hono-l1-hit`).
+    let hit = hitMembers.get(name);
+    if (hit === undefined) {
+      const prefix = `${buildCacheStatus({ cache: name, hit: true })}; ttl=`;
+      hit = { prefix, ttl: Number.NaN, member: '' };
+      hitMembers.set(name, hit);
     }
-    member = prefix + (ttl === 0 ? 0 : ttl);
+    // `0 === -0`: both render as `ttl=0`.
+    if (hit.ttl !== ttl) {
+      hit.member = hit.prefix + (ttl === 0 ? 0 : ttl);
+      hit.ttl = ttl;
+    }
+    member = hit.member;
   } else {
     member = buildCacheStatus(
       ttl === undefined ? { cache: name, ...status } : { cache: name, ...status, ttl },

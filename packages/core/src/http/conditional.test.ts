@@ -162,6 +162,24 @@ describe('isNotModified', () => {
     });
   });
 
+  it('asks for If-Modified-Since only when the request has no If-None-Match (RFC 9110 §13.1.3)', () => {
+    const read: string[] = [];
+    const recording =
+      (headers: Headers): HeaderGetter =>
+      (name) => {
+        read.push(name);
+        return headers[name];
+      };
+    const validators = { etag: '"foo"', 'last-modified': 'Sat, 01 Jan 2000 00:00:00 GMT' };
+    const since = 'Sat, 01 Jan 2000 01:00:00 GMT';
+    expect(
+      isNotModified('GET', recording({ 'if-none-match': '"foo"', 'if-modified-since': since }), validators),
+    ).toBe(true);
+    expect(read).not.toContain('if-modified-since');
+    expect(isNotModified('GET', recording({ 'if-modified-since': since }), validators)).toBe(true);
+    expect(read).toContain('if-modified-since');
+  });
+
   it('agrees with fresh on any well-formed combination of validators (differential)', () => {
     const opaque = fc.constantFrom('"a"', '"b"', '"c-1"', '""');
     const entityTag = fc.tuple(fc.boolean(), opaque).map(([weak, tag]) => (weak ? `W/${tag}` : tag));

@@ -21,5 +21,12 @@ describe('hasRequestBody', () => {
     [{ 'content-length': 'abc' }, true],
   ])('%j -> %s', (headers, expected) => {
     expect(hasRequestBody(getter(headers))).toBe(expected);
+    // The same headers as a plain object (Node's `IncomingMessage.headers`) read the same.
+    expect(hasRequestBody(headers)).toBe(expected);
+  });
+
+  it('reads a list value of a plain object as one field (RFC 9110 §5.3)', () => {
+    expect(hasRequestBody({ 'content-length': ['0', '0'] })).toBe(true);
+    expect(hasRequestBody({ 'transfer-encoding': ['gzip', 'chunked'] })).toBe(true);
   });
 });

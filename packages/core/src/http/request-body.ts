@@ -1,4 +1,5 @@
 import type { HeaderGetter } from '../types';
+import type { HeaderRecord } from './key-headers';
 
 /** A valid `Content-Length` of zero (RFC 9110 §8.6: 1*DIGIT). */
 const ZERO_LENGTH = /^0+$/;
@@ -7,9 +8,17 @@ const ZERO_LENGTH = /^0+$/;
  * True when a request carries a body (RFC 9112 §6.3): a `Transfer-Encoding`, or a
  * `Content-Length` other than zero. A malformed length counts as a body, the safe reading: such a
  * request bypasses the shared cache rather than being served another body's entry.
+ *
+ * @param headers A getter, or the headers as a plain object with lower-case names (Node's
+ *   `IncomingMessage.headers`: two property reads, no call per name).
  */
-export function hasRequestBody(headers: HeaderGetter): boolean {
-  if (headers('transfer-encoding') !== undefined) return true;
-  const length = headers('content-length');
+export function hasRequestBody(headers: HeaderGetter | HeaderRecord): boolean {
+  if (readHeader(headers, 'transfer-encoding') !== undefined) return true;
+  const length = readHeader(headers, 'content-length');
   return length !== undefined && !ZERO_LENGTH.test(length.trim());
+}
+
+function readHeader(headers: HeaderGetter | HeaderRecord, name: string): string | undefined {
+  const value = typeof headers === 'function' ? headers(name) : headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
