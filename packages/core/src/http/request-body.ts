@@ -1,5 +1,6 @@
 import type { HeaderGetter } from '../types';
 import type { HeaderRecord } from './key-headers';
+import { readRequestHeader } from './request-headers';
 
 /** A valid `Content-Length` of zero (RFC 9110 §8.6: 1*DIGIT). */
 const ZERO_LENGTH = /^0+$/;
@@ -13,12 +14,7 @@ const ZERO_LENGTH = /^0+$/;
  *   `IncomingMessage.headers`: two property reads, no call per name).
  */
 export function hasRequestBody(headers: HeaderGetter | HeaderRecord): boolean {
-  if (readHeader(headers, 'transfer-encoding') !== undefined) return true;
-  const length = readHeader(headers, 'content-length');
+  if (readRequestHeader(headers, 'transfer-encoding') !== undefined) return true;
+  const length = readRequestHeader(headers, 'content-length');
   return length !== undefined && !ZERO_LENGTH.test(length.trim());
-}
-
-function readHeader(headers: HeaderGetter | HeaderRecord, name: string): string | undefined {
-  const value = typeof headers === 'function' ? headers(name) : headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
