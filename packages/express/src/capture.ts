@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { OriginContext, OriginResponse, ResponseHeaders } from '@routecache/core';
+import type { OriginContext, OriginResponse } from '@routecache/core';
 import { concatChunks, isEndlessStream } from '@routecache/core/adapter';
 import { contentType, presetHeaders, setHeaders, takeHeaders } from './captured-headers';
 import { takeResponsePolicy } from './response-policy';

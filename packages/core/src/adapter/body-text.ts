@@ -1,3 +1,4 @@
+import { entryBodyMark } from '../util/entry-bodies';
 import { getBuiltinModule } from '../util/node-builtin';
 
 /**
@@ -7,9 +8,15 @@ import { getBuiltinModule } from '../util/node-builtin';
  * and Nest L1 hits, `bench/`). Converting back to a string costs a copy, so only bodies up to
  * `ONE_WRITE_MAX_BYTES` are converted. Off Node (no `node:buffer`) both return `undefined`.
  *
- * Converted on each send, not kept with the entry: a string beside every stored body would
- * double the memory of small entries (or halve what fits in the store's byte bound) to save the
- * ~0.3 µs copy, which is already counted in the gain above.
+ * Not kept with the entry: a string beside every stored body would double the memory of small
+ * entries (or halve what fits in the store's byte bound). Only the bodies sent again and again
+ * (an in-process store's hot entries, whose body object every hit shares) keep their text, in a
+ * small memo (`TEXT_MEMO_ENTRIES`): the copy, ~0.4 µs and a 2 KB string of garbage per hit for
+ * the bench's document, is made once instead of on every hit. Only entry bodies the engine
+ * built qualify, under the mark it gave them (`util/entry-bodies.ts`): any other body (a
+ * `Buffer` a handler returns on each request and may write again) is converted on each send,
+ * and a body stored again gets a new mark, so its old text is not sent. (An entry shares the
+ * bytes its handler returned: an app that writes them afterwards changes the entry itself.)
  */
 
 /** Largest body converted to a string, bytes. */
@@ -41,9 +48,7 @@ function getNodeBuffer(): NodeBufferModule | undefined {
  * small enough: for writers that take an encoding, `res.end(text, 'latin1')`.
  */
 export function latin1Text(body: Uint8Array): string | undefined {
-  const node = getNodeBuffer();
-  if (!node || body.byteLength === 0 || body.byteLength > ONE_WRITE_MAX_BYTES) return undefined;
-  return node.Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return convert(body, false)?.text;
 }
 
 /**
@@ -51,6 +56,53 @@ export function latin1Text(body: Uint8Array): string | undefined {
  * for writers that encode strings as UTF-8 (a Fetch `Response` on @hono/node-server, Fastify).
  */
 export function asciiText(body: Uint8Array): string | undefined {
+  const converted = convert(body, true);
+  return converted?.ascii ? converted.text : undefined;
+}
+
+/** A body as text, whether all of it is ASCII, and the entry mark it was converted under. */
+interface BodyText {
+  readonly text: string;
+  readonly ascii: boolean;
+  readonly mark: object | undefined;
+}
+
+/**
+ * How many bodies keep their text: at most this many strings of `ONE_WRITE_MAX_BYTES` (1 MiB),
+ * and the bodies they belong to kept alive while they are in the memo.
+ */
+export const TEXT_MEMO_ENTRIES = 64;
+
+/** The texts of entry bodies converted more than once, oldest first (evicted first). */
+const texts = new Map<Uint8Array, BodyText>();
+/** Entry bodies converted once: those only a miss sent never enter `texts`. */
+const seen = new WeakSet<Uint8Array>();
+
+/** `body`'s text, from the memo or converted; `undefined` when it stays bytes (or is not ASCII, for `asciiOnly`). */
+function convert(body: Uint8Array, asciiOnly: boolean): BodyText | undefined {
+  const mark = entryBodyMark(body);
+  const known = mark === undefined ? undefined : texts.get(body);
+  if (known !== undefined && known.mark === mark) return known;
   const node = getNodeBuffer();
-  return node && body.byteLength <= ONE_WRITE_MAX_BYTES && node.isAscii(body) ? latin1Text(body) : undefined;
+  if (!node || body.byteLength === 0 || body.byteLength > ONE_WRITE_MAX_BYTES) return undefined;
+  const ascii = node.isAscii(body);
+  if (asciiOnly && !ascii) return undefined;
+  const converted: BodyText = {
+    text: node.Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'),
+    ascii,
+    mark,
+  };
+  if (mark === undefined) return converted;
+  if (!seen.has(body)) seen.add(body);
+  else {
+    // A body stored again (a new mark) takes its old place; a new one evicts the oldest.
+    if (!texts.delete(body) && texts.size >= TEXT_MEMO_ENTRIES) texts.delete(texts.keys().next().value!);
+    texts.set(body, converted);
+  }
+  return converted;
+}
+
+/** How many bodies keep their text now (for tests). */
+export function memoisedTextCount(): number {
+  return texts.size;
 }

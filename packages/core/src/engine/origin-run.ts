@@ -17,6 +17,7 @@ import type {
   ResponseHeaders,
   StoredResponse,
 } from '../types';
+import { markEntryBody } from '../util/entry-bodies';
 import type { EngineContext } from './context';
 import { capByHandlerHeaders } from './handler-freshness';
 import { type AnswerStatus, setCacheStatus } from './http-answer';
@@ -390,17 +391,16 @@ function buildEntry(
   // answers add the time since (`buildAnswerAge`). A route policy's entries start at 0.
   if (times.initialAge === undefined) delete stored.age;
   else stored.age = String(Math.min(Math.floor(times.initialAge), MAX_DELTA_SECONDS));
+  // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
+  // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.
+  const own = body.byteLength === body.buffer.byteLength ? body : body.slice();
+  // Its send text may be kept while the entry lives (adapter/body-text.ts).
+  markEntryBody(own);
   return {
     key: scope.canonical,
     ...buildEntryTimes(now, times.ttl, times, times.retain),
     tags: [...tags, buildUrlTag(scope.host, scope.path)],
-    // A body that is a view into a larger buffer (Node's 8 KiB pool for small Buffers, a
-    // framework's chunk) would keep the whole buffer alive as long as the entry: keep its own bytes.
-    response: {
-      status,
-      headers: stored,
-      body: body.byteLength === body.buffer.byteLength ? body : body.slice(),
-    },
+    response: { status, headers: stored, body: own },
     computeMs: now - startedAt,
   };
 }
