@@ -20,6 +20,7 @@ describe.each(EXPRESS_VERSIONS)('captureResponse ($name)', ({ express }) => {
     const results: Promise<OriginResponse>[] = [];
     app.use((_req, res, next) => {
       const ctx: OriginContext = {
+        request: { method: _req.method, host: 'localhost', url: _req.originalUrl, headers: () => undefined },
         url: _req.originalUrl,
         maxBodyBytes: options.maxBodyBytes ?? 1024,
         finalizeHeaders: (_status, headers) => ({ ...headers, 'x-finalized': 'yes' }),

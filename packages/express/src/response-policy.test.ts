@@ -21,6 +21,7 @@ function recordingCache(): { cache: RouteCache; responses: OriginResponse[] } {
     options: real.options,
     async handle(request, _policy, origin): Promise<CacheAnswer> {
       const response = await origin({
+        request,
         url: request.url,
         maxBodyBytes: 1024,
         finalizeHeaders: (_status, headers) => headers,

@@ -10,7 +10,7 @@ function cacheWith(handle: (request: CacheRequest, origin: Origin) => Promise<Ca
   return { ...real, handle: (request, _policy, origin) => handle(request, origin) };
 }
 const run = (request: CacheRequest, origin: Origin) =>
-  origin({ url: request.url, maxBodyBytes: 1024, finalizeHeaders: (_s, h) => h, background: false });
+  origin({ request, url: request.url, maxBodyBytes: 1024, finalizeHeaders: (_s, h) => h, background: false });
 
 describe.each(EXPRESS_VERSIONS)('routeCache when the engine fails ($name)', ({ express }) => {
   let server: Running | undefined;

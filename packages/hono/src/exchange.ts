@@ -1,6 +1,6 @@
 import type { CacheAnswer, CacheRequest, ResponseHeaders } from '@routecache/core';
 import { type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 
 /** Statuses whose responses cannot carry a body (Fetch standard "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -8,19 +8,17 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** Route parameters as the core reads them: given decoded, or read from Hono (`c.req.param()`) on first use. */
 export type RouteParams = Readonly<Record<string, string>> | undefined;
 
-/** Translates a Hono request into the core's `CacheRequest`. */
-export function toCacheRequest(c: Context, route: string, params: RouteParams): CacheRequest {
-  return new HonoCacheRequest(c, route, params);
-}
-
 /**
- * One request as the core reads it. A class, not an object literal: a literal with its own
- * `get params()` gets a new hidden class per request (its getter is a new closure), and V8 keeps
- * those classes, and through them every request's objects, until a full GC. On the bench's Hono
- * L1 hit that promoted every request to the old generation (seven mark-compacts per 100,000
- * hits, scavenges of 30-150 ms); with the getter on the prototype, one hidden class serves all.
+ * One request as the core reads it, with what its origin run needs (`context`, `next`) and
+ * records (`handlerRan`, `preset`): the engine hands it back as `OriginContext.request`, so one
+ * origin function serves every request and a hit allocates no closure for it. A class, not an
+ * object literal: a literal with its own `get params()` gets a new hidden class per request (its
+ * getter is a new closure), and V8 keeps those classes, and through them every request's objects,
+ * until a full GC. On the bench's Hono L1 hit that promoted every request to the old generation
+ * (seven mark-compacts per 100,000 hits, scavenges of 30-150 ms); with the getter on the
+ * prototype, one hidden class serves all.
  */
-class HonoCacheRequest implements CacheRequest {
+export class HonoCacheRequest implements CacheRequest {
   readonly method: string;
   readonly host: string;
   readonly url: string;
@@ -30,10 +28,16 @@ class HonoCacheRequest implements CacheRequest {
   readonly headerRecord: HeaderRecord | undefined;
   readonly hasBody: boolean;
   readonly routeLabel: string;
-  readonly #c: Context;
+  /** The Hono context and the rest of its chain, for the origin run. */
+  readonly context: Context;
+  readonly next: Next;
+  /** Set by the origin run: the handler ran for this request. */
+  handlerRan = false;
+  /** What middleware before the cache had set when the handler ran: kept on what is sent. */
+  preset: ResponseHeaders | undefined = undefined;
   #params: RouteParams;
 
-  constructor(c: Context, route: string, params: RouteParams) {
+  constructor(c: Context, next: Next, route: string, params: RouteParams) {
     const raw = c.req.raw;
     const url = raw.url;
     const method = raw.method;
@@ -62,13 +66,14 @@ class HonoCacheRequest implements CacheRequest {
     this.hasBody =
       hasRequestBody(record ?? get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null);
     this.routeLabel = route;
-    this.#c = c;
+    this.context = c;
+    this.next = next;
     this.#params = params;
   }
 
   /** Read when a policy callback asks for them: decoding every parameter costs ~1% of a hit. */
   get params(): Readonly<Record<string, string>> {
-    this.#params ??= this.#c.req.param();
+    this.#params ??= this.context.req.param();
     return this.#params;
   }
 }
@@ -76,13 +81,15 @@ class HonoCacheRequest implements CacheRequest {
 /**
  * Node's own header object on @hono/node-server, while `c.req.raw` is still the server's request
  * (its lazy request class, not a `Request` a middleware built): the same headers, which the core
- * scans for its key headers much more cheaply than it asks the lazy `Headers` for each, and the
- * framing that says whether the socket carries a body. Only for those: every other read
- * (Authorization, validators, `vary`, `identify`) goes through `c.req.raw.headers`, which a
- * middleware before the cache may have changed (a tenant header set for the handler must be
- * keyed as the handler sees it). A middleware that writes an override or forwarding header into
- * `c.req.raw.headers` is not seen by the key; one that writes `Content-Length` there gives the
- * socket no body.
+ * reads much more cheaply than it asks the lazy `Headers` for each. It reads from it the key
+ * headers, the client's validators (`If-None-Match`, `If-Modified-Since` and `Cache-Control`,
+ * which decide a 304), and the framing that says whether the socket carries a body. Only for
+ * those: every other read (Authorization, `vary`, `identify`) goes through `c.req.raw.headers`,
+ * which a middleware before the cache may have changed (a tenant header set for the handler must
+ * be keyed as the handler sees it, an Authorization added for it must keep the answer private).
+ * A middleware that writes an override or forwarding header into `c.req.raw.headers` in place is
+ * not seen by the key, nor one that writes a validator there by the 304 decision; one that writes
+ * `Content-Length` there gives the socket no body.
  */
 function nodeHeaders(c: Context): HeaderRecord | undefined {
   const incoming = (c.env as { incoming?: { headers?: unknown } } | undefined)?.incoming;

@@ -1,10 +1,17 @@
-import type { CacheAnswer, HandleOptions, Policy, ResponseHeaders, RouteCache } from '@routecache/core';
+import type {
+  CacheAnswer,
+  HandleOptions,
+  OriginContext,
+  OriginResponse,
+  Policy,
+  RouteCache,
+} from '@routecache/core';
 import type { Context, Next } from 'hono';
 import {
+  HonoCacheRequest,
   hideOriginHeaders,
   type RouteParams,
   rewriteRequestUrl,
-  toCacheRequest,
   toResponse,
 } from './exchange';
 import { watchHiddenTextType } from './implicit-type';
@@ -28,7 +35,8 @@ export interface RouteTarget {
  * Hands one request to `cache.handle()` and sends its answer. Everything the handler needs to
  * see is read or rewritten before `next()`; `c.res` is read after it. A hit the engine answers
  * synchronously is returned as a `Response` at once (not `async`: no promise of its own), and
- * allocates no closure besides the origin's: the rest is built only when the answer is a promise.
+ * allocates no closure: the origin is one function for all requests (`runHandler`), and the rest
+ * is built only when the answer is a promise.
  */
 export function respond(
   c: Context,
@@ -39,27 +47,11 @@ export function respond(
   cache: RouteCache,
   app: RefreshApp | undefined,
 ): Response | undefined | Promise<Response | undefined> {
-  let handlerRan = false;
-  /** What middleware before the cache had set, read when the handler ran: kept on what is sent. */
-  let preset: ResponseHeaders | undefined;
-
+  const request = new HonoCacheRequest(c, next, route, params);
   const answer = cache.handle(
-    toCacheRequest(c, route, params),
+    request,
     policy,
-    async function runHandler(ctx) {
-      rewriteRequestUrl(c, ctx.url);
-      hideOriginHeaders(c);
-      // Nothing here touches `c.res` or `c.header()`: Hono's `c.text()` answers as it would
-      // without the cache (`new Response(text)`, typed by the runtime), and where the runtime
-      // hides that type (Bun) it is put back, as the runtime sends it.
-      const restoreType = await watchHiddenTextType(c);
-      handlerRan = true;
-      preset = readPresetHeaders(c);
-      await next();
-      const res = restoreType ? restoreType(c.res) : c.res;
-      const send = (res: Response): void => replaceResponse(c, res);
-      return readOriginResponse(res, ctx, send, preset, c.req.raw, takeResponsePolicy(c));
-    },
+    runHandler,
     app
       ? {
           refresh: createRefresh(app, c),
@@ -73,10 +65,29 @@ export function respond(
   return answer.then((settled: CacheAnswer): Response | undefined => {
     if (settled.sent) return undefined;
     // A hit goes back through the middleware before the cache, which sets its headers again.
-    if (!handlerRan) return toResponse(settled);
-    replaceResponse(c, toResponse({ ...settled, headers: withPreset(settled.headers, preset) }));
+    if (!request.handlerRan) return toResponse(settled);
+    replaceResponse(c, toResponse({ ...settled, headers: withPreset(settled.headers, request.preset) }));
     return undefined;
   });
+}
+
+/** The origin of every request: the rest of Hono's chain, for the request the engine hands back. */
+async function runHandler(ctx: OriginContext): Promise<OriginResponse> {
+  const request = ctx.request as HonoCacheRequest;
+  const c = request.context;
+  rewriteRequestUrl(c, ctx.url);
+  hideOriginHeaders(c);
+  // Nothing here touches `c.res` or `c.header()`: Hono's `c.text()` answers as it would
+  // without the cache (`new Response(text)`, typed by the runtime), and where the runtime
+  // hides that type (Bun) it is put back, as the runtime sends it.
+  const restoreType = await watchHiddenTextType(c);
+  request.handlerRan = true;
+  const preset = readPresetHeaders(c);
+  request.preset = preset;
+  await request.next();
+  const res = restoreType ? restoreType(c.res) : c.res;
+  const send = (res: Response): void => replaceResponse(c, res);
+  return readOriginResponse(res, ctx, send, preset, c.req.raw, takeResponsePolicy(c));
 }
 
 /** Puts `res` in place of the handler's response. */

@@ -17,10 +17,11 @@ import {
   routeLabel,
 } from '@routecache/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { matchedRoutes, routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import type { RefreshApp } from './refresh';
 import { runAsRefresh } from './refresh';
 import { respond } from './respond';
+import { confirmRoutePath, readRoutePath } from './route-path';
 import { compileRouteTable } from './route-table';
 import { createFetchDispatch } from './warm';
 
@@ -121,9 +122,11 @@ export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
         if (refresh) return refresh;
         if (methodRole(c.req.method) === 'none') return next();
         const method = c.req.method;
-        const path = routePath(c);
-        if (method !== last.method || path !== last.path)
-          last = { method, path, route: routeLabel(method, path) };
+        const path = readRoutePath(c);
+        if (method !== last.method || path !== last.path) {
+          const confirmed = confirmRoutePath(c, path);
+          last = { method, path: confirmed, route: routeLabel(method, confirmed) };
+        }
         return respond(c, next, policy, last.route, undefined, cache, app);
       });
       policyHandlers.add(handler);

@@ -37,7 +37,8 @@ export interface CacheRequest {
   /**
    * The same headers as a plain object with lower-case names, when the adapter has one (Node's
    * `IncomingMessage.headers`): the core then scans the request's few headers for the key
-   * headers instead of calling `headers` for each. It must hold exactly what `headers` reads.
+   * headers instead of calling `headers` for each, and reads the validators (`If-None-Match`,
+   * `If-Modified-Since`, `Cache-Control`) from it. It must hold exactly what `headers` reads.
    */
   headerRecord?: Readonly<Record<string, string | string[] | undefined>>;
   params?: Readonly<Record<string, string>>;
@@ -53,6 +54,12 @@ export interface CacheRequest {
 
 /** What the engine gives an origin run. */
 export interface OriginContext {
+  /**
+   * The request the origin runs for, the object the adapter handed to `handle()`: an adapter can
+   * keep its per-request state on it and pass the same origin function to every request (no
+   * closure per request, which a hit would allocate for nothing).
+   */
+  request: CacheRequest;
   /**
    * The URL the handler must see: query parameters dropped from the key are removed from it
    * (behaviour 4). Adapters rewrite the framework's request URL/query to this before running
@@ -118,7 +125,10 @@ export interface OriginResponse {
 /** Runs the route handler. Rejections count as origin errors (stale-if-error applies). */
 export type Origin = (ctx: OriginContext) => Promise<OriginResponse>;
 
-/** The answer an adapter sends. */
+/**
+ * The answer an adapter sends. Read it, never change it: the hits of one entry within the same
+ * second share one answer (frozen, headers included); copy it to send something else.
+ */
 export interface CacheAnswer {
   status: number;
   headers: ResponseHeaders;

@@ -83,6 +83,19 @@ describe('shouldRefreshEarly', () => {
     expect(shouldRefreshEarly(computed, T - 3_600_000, 1, () => 0.5)).toBe(false);
   });
 
+  it('draws nothing beyond the largest possible draw (53 ln 2 deltas), and still refreshes within it', () => {
+    const largest = 1 - 2 ** -53; // the largest double below 1
+    const bound = 1_000 * 53 * Math.LN2; // ≈ 36 737 ms
+    expect(shouldRefreshEarly(computed, T - Math.floor(bound), 1, () => largest)).toBe(true);
+    let draws = 0;
+    const counted = () => {
+      draws++;
+      return largest;
+    };
+    expect(shouldRefreshEarly(computed, T - Math.ceil(bound) - 1, 1, counted)).toBe(false);
+    expect(draws).toBe(0);
+  });
+
   it('does not refresh an entry that is already stale (that is the stale path)', () => {
     expect(shouldRefreshEarly(computed, T + 1, 1, () => 0.999)).toBe(false);
   });

@@ -37,6 +37,9 @@ export function getRemainingTtl(entry: CacheEntry, now: number): number {
   return Math.max(0, lifetime - age);
 }
 
+/** The largest value `-ln(1 - random())` takes for a `random()` in [0, 1): 53 ln 2. */
+const MAX_EXPONENTIAL_DRAW = 53 * Math.LN2;
+
 /**
  * XFetch probabilistic early refresh (Vattani et al., "Optimal Probabilistic Cache Stampede
  * Prevention", VLDB 2015): refresh a fresh entry early when
@@ -56,6 +59,8 @@ export function shouldRefreshEarly(
   if (!(beta > 0) || delta === undefined || !(delta > 0)) return false;
   const remaining = entry.freshUntil - now;
   if (remaining <= 0) return false;
-  // 1 - random() lies in (0, 1], so the logarithm is finite and <= 0.
+  // 1 - random() lies in [2^-53, 1] (the largest double below 1 is 1 - 2^-53), so the logarithm
+  // is finite and -ln(1 - random()) <= 53 ln 2: beyond that many deltas nothing is drawn.
+  if (remaining > delta * beta * MAX_EXPONENTIAL_DRAW) return false;
   return -delta * beta * Math.log(1 - random()) >= remaining;
 }

@@ -25,6 +25,27 @@ describe('handle: conditional requests', () => {
     expect(cache.stats().notModified).toBe(1);
   });
 
+  it('reads the validators from the header record when the adapter gives one, not through the getter', async () => {
+    const { cache } = setupCache();
+    const etag = header(await cache.handle(makeRequest('/p'), policy, fakeOrigin()), 'etag')!;
+    const asked: string[] = [];
+    const request = {
+      ...makeRequest('/p'),
+      headers: (name: string) => {
+        asked.push(name);
+        return undefined;
+      },
+      headerRecord: { 'if-none-match': etag },
+    };
+    const answer = await cache.handle(request, policy, fakeOrigin());
+    expect(answer.status).toBe(304);
+    expect(asked).not.toContain('if-none-match');
+    expect(asked).not.toContain('cache-control');
+    // Cache-Control: no-cache in the record still asks for the full answer (RFC 9111 §5.2.1.4).
+    const reload = { ...request, headerRecord: { 'if-none-match': etag, 'cache-control': 'no-cache' } };
+    expect((await cache.handle(reload, policy, fakeOrigin())).status).toBe(200);
+  });
+
   it('matches weakly and in lists (RFC 9110 §13.1.2)', async () => {
     const { cache } = setupCache();
     const miss = await cache.handle(makeRequest('/p'), policy, fakeOrigin());

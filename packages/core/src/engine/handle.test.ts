@@ -62,6 +62,41 @@ describe('handle', () => {
       ]);
     });
 
+    it('reuses a fresh hit answer, frozen, while its Age and Cache-Status stay the same, and no longer', async () => {
+      const { cache, clock } = setupCache();
+      await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const etag = header(await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin()), 'etag')!;
+      const conditional = () => makeRequest('/p', { headers: { 'if-none-match': etag } });
+      const first = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const revalidated = await cache.handle(conditional(), publicPolicy, fakeOrigin());
+      const again = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const head = await cache.handle(makeRequest('/p', { method: 'HEAD' }), publicPolicy, fakeOrigin());
+      expect(again).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.headers)).toBe(true);
+      // 200 and 304 are kept apart, and HEAD gets its own answer (no body, Content-Length).
+      expect(revalidated.status).toBe(304);
+      expect(await cache.handle(conditional(), publicPolicy, fakeOrigin())).toBe(revalidated);
+      expect(head).not.toBe(first);
+      expect(head.body).toBeNull();
+      expect(first.body).not.toBeNull();
+      clock.advance(1_000);
+      const later = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      expect(later).not.toBe(first);
+      expect(header(later, 'age')).toBe('1');
+      expect(header(later, 'cache-status')).toBe('routecache; hit; ttl=59');
+      expect(header(first, 'age')).toBe('0');
+    });
+
+    it('hands the origin the request object it was given', async () => {
+      const { cache } = setupCache();
+      const origin = fakeOrigin();
+      const request = makeRequest('/p');
+      await cache.handle(request, publicPolicy, origin);
+      await cache.handle(makeRequest('/u', { method: 'POST' }), publicPolicy, origin);
+      expect(origin.calls[0]!.request).toBe(request);
+      expect(origin.calls[1]!.request.url).toBe('/u');
+    });
+
     it('sends the policy headers, tags and ETag on the miss and on the hit', async () => {
       const { cache } = setupCache();
       const miss = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());

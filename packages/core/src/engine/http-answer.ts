@@ -32,6 +32,23 @@ interface HitMember {
 const hitMembers = new Map<string, HitMember>();
 
 /**
+ * The last fresh-hit answers built from each stored response (200 and 304), each reused while
+ * its `Age` and `Cache-Status` member stay the same (a whole second for a busy entry): such a hit
+ * builds no header record and no answer object. Frozen, since those hits share them. Keyed by
+ * the response object, which stores share between the copies they make of an entry.
+ */
+interface LastHits {
+  full?: LastHit;
+  notModified?: LastHit;
+}
+interface LastHit {
+  readonly age: string;
+  readonly member: string | undefined;
+  readonly answer: CacheAnswer;
+}
+const lastHits = new WeakMap<StoredResponse, LastHits>();
+
+/**
  * Answers from a stored entry: its headers (policy headers and ETag included at store time),
  * `Age` (RFC 9111 §5.1), `Cache-Status` with the remaining `ttl`, a 304 when the request's
  * validators match (behaviour 5: no body is hashed here), and no body for HEAD.
@@ -48,7 +65,21 @@ export function answerFromEntry(
   const age = buildAnswerAge(entry, response.headers, now);
   const ttl = getRemainingTtl(entry, now);
   const code = response.status;
-  if (isNotModifiedAnswer(context, scope, code, stored, now)) {
+  const notModified = isNotModifiedAnswer(context, scope, code, stored, now);
+  // A fresh GET hit (the hot path): the answer of the last such hit while nothing in it changed.
+  const reusable = status === HIT_STATUS && scope.method === 'GET';
+  const member = cacheStatusMember(context, status, ttl);
+  let last: LastHits | undefined;
+  if (reusable) {
+    last = lastHits.get(response);
+    const hit = notModified ? last?.notModified : last?.full;
+    if (hit !== undefined && hit.age === age && hit.member === member) {
+      if (context.metrics.active) reportAnswer(context, scope, status, hit.answer, entry, now);
+      return hit.answer;
+    }
+  }
+  let answer: CacheAnswer;
+  if (notModified) {
     let kept = notModifiedHeaders.get(response);
     if (kept === undefined) {
       kept = buildNotModifiedHeaders(stored);
@@ -56,17 +87,25 @@ export function answerFromEntry(
     }
     // buildNotModifiedHeaders keeps age and cache-status (the upstream one), so they are added as it would have.
     const headers: ResponseHeaders = { ...kept, age };
-    setCacheStatus(context, headers, status, ttl);
-    const answer: CacheAnswer = { status: 304, headers, body: null, sent: false };
-    if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
-    return answer;
+    addCacheStatus(headers, member);
+    answer = { status: 304, headers, body: null, sent: false };
+  } else {
+    const headers: ResponseHeaders = { ...stored, age };
+    addCacheStatus(headers, member);
+    answer =
+      scope.method === 'HEAD'
+        ? headAnswer(code, headers, response.body)
+        : { status: code, headers, body: response.body, sent: false };
   }
-  const headers: ResponseHeaders = { ...stored, age };
-  setCacheStatus(context, headers, status, ttl);
-  const answer: CacheAnswer =
-    scope.method === 'HEAD'
-      ? headAnswer(code, headers, response.body)
-      : { status: code, headers, body: response.body, sent: false };
+  if (reusable) {
+    Object.freeze(answer.headers);
+    Object.freeze(answer);
+    if (last === undefined) {
+      last = {};
+      lastHits.set(response, last);
+    }
+    last[notModified ? 'notModified' : 'full'] = { age, member, answer };
+  }
   if (context.metrics.active) reportAnswer(context, scope, status, answer, entry, now);
   return answer;
 }
@@ -110,9 +149,13 @@ export function setCacheStatus(
   status: AnswerStatus,
   ttl?: number,
 ): void {
+  addCacheStatus(headers, cacheStatusMember(context, status, ttl));
+}
+
+/** This cache's `Cache-Status` member for `status` (and `ttl`), or `undefined` when disabled. */
+function cacheStatusMember(context: EngineContext, status: AnswerStatus, ttl?: number): string | undefined {
   const name = context.options.cacheStatus;
-  if (name === false) return;
-  let member: string;
+  if (name === false) return undefined;
   if (status === HIT_STATUS && ttl !== undefined && Number.isSafeInteger(ttl)) {
     // The common fresh hit: the member of the last hit with this ttl, else a concatenation. The
     // same string each time saves building it and, when Node validates the header value, the
@@ -128,12 +171,14 @@ export function setCacheStatus(
       hit.member = hit.prefix + (ttl === 0 ? 0 : ttl);
       hit.ttl = ttl;
     }
-    member = hit.member;
-  } else {
-    member = buildCacheStatus(
-      ttl === undefined ? { cache: name, ...status } : { cache: name, ...status, ttl },
-    );
+    return hit.member;
   }
+  return buildCacheStatus(ttl === undefined ? { cache: name, ...status } : { cache: name, ...status, ttl });
+}
+
+/** Appends `member` after any upstream `Cache-Status` value already in `headers`. */
+function addCacheStatus(headers: ResponseHeaders, member: string | undefined): void {
+  if (member === undefined) return;
   const upstream = headers['cache-status'];
   const previous = Array.isArray(upstream) ? upstream.join(', ') : upstream;
   headers['cache-status'] = previous ? `${previous}, ${member}` : member;
@@ -167,7 +212,11 @@ function isNotModifiedAnswer(
   if (status < 200 || status >= 300 || status === 206) return false;
   const validators = { etag: first(headers.etag), 'last-modified': first(headers['last-modified']) };
   const options = { now: now ?? context.options.clock() };
-  if (!isNotModified(scope.method, scope.request.headers, validators, options)) return false;
+  // The record, when the adapter has one, holds what the getter reads: plain property reads
+  // instead of the getter's lookups (on @hono/node-server each is a validated, lower-cased scan).
+  const request = scope.request;
+  if (!isNotModified(scope.method, request.headerRecord ?? request.headers, validators, options))
+    return false;
   context.stats.count('notModified', scope.route);
   return true;
 }

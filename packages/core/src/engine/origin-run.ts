@@ -115,6 +115,7 @@ export async function runOrigin(
   const stored = fromResponse ? options.validate?.response : undefined;
   const validators = stored ? buildValidationHeaders(stored.headers) : undefined;
   const ctx: OriginContext = {
+    request: scope.request,
     url: scope.url,
     maxBodyBytes,
     finalizeHeaders,

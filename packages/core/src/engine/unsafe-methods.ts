@@ -33,6 +33,7 @@ export function runOriginDirect(
   origin: Origin,
 ): Promise<OriginResponse> {
   return origin({
+    request,
     url: request.url,
     maxBodyBytes: context.options.maxBodyBytes,
     finalizeHeaders: (_status, headers) => headers,

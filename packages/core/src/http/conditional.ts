@@ -1,6 +1,7 @@
 import type { HeaderGetter, ResponseHeaders } from '../types';
 import { sha1Base64Url } from '../util/hash';
 import { parseCacheControl } from './headers';
+import type { HeaderRecord } from './key-headers';
 import { readRequestHeader } from './request-headers';
 
 /**
@@ -84,11 +85,12 @@ export interface NotModifiedOptions {
  * - Like `fresh`, a request `Cache-Control: no-cache` (an end-to-end reload, RFC 9111 §5.2.1.4)
  *   is never answered with a 304, so the client gets the full body it asked for.
  *
- * Never throws: every header is attacker-controlled.
+ * `requestHeaders` is the adapter's getter, or a plain record with lower-case names (Node's
+ * `IncomingMessage.headers`). Never throws: every header is attacker-controlled.
  */
 export function isNotModified(
   method: string,
-  requestHeaders: HeaderGetter,
+  requestHeaders: HeaderGetter | HeaderRecord,
   responseHeaders: { etag?: string; 'last-modified'?: string },
   options?: NotModifiedOptions,
 ): boolean {
@@ -272,7 +274,7 @@ export function buildNotModifiedHeaders(headers: ResponseHeaders): ResponseHeade
 }
 
 /** A request header, `undefined` when absent, unreadable or blank. */
-function readHeader(headers: HeaderGetter, name: string): string | undefined {
+function readHeader(headers: HeaderGetter | HeaderRecord, name: string): string | undefined {
   const value = readRequestHeader(headers, name);
   return value === undefined || value.trim() === '' ? undefined : value;
 }
