@@ -93,6 +93,36 @@ describe('memoryStore', () => {
     expect(store.stats?.()).toEqual({ l1: { hits: 1, misses: 1, errors: 0 } });
   });
 
+  it('sweeps expired entries that nothing reads, at most once a minute, and frees their tags', async () => {
+    const local = createFakeClock();
+    const store = memoryStore({ clock: local.now });
+    await store.set('old', entry('old', 1, ['t'], local.now()));
+    local.advance(30_000);
+    await store.set('young', entry('young', 1, [], local.now()));
+    local.advance(30_001); // 'old' expired; the last sweep ran at creation, 60 001 ms ago
+    await store.set('other', entry('other', 1, [], local.now()));
+    expect(store.usage()).toEqual({ entries: 2, bytes: expect.any(Number), tags: 0 });
+    local.advance(30_000); // 'young' expired, but the next sweep is not due yet
+    await store.set('more', entry('more', 1, [], local.now()));
+    expect(store.usage().entries).toBe(3);
+  });
+
+  it('counts only live entries as removed or expired by an invalidation', async () => {
+    const local = createFakeClock();
+    const store = memoryStore({ clock: local.now });
+    const shortLived = (key: string) => ({
+      ...entry(key, 1, ['t'], local.now()),
+      expiresAt: local.now() + 1_000,
+    });
+    await store.set('a', entry('a', 1, ['t'], local.now()));
+    await store.set('b', shortLived('b'));
+    await store.set('c', entry('c', 1, ['t'], local.now()));
+    await store.set('d', shortLived('d'));
+    local.advance(1_000); // 'b' and 'd' expired, not yet swept
+    expect(await store.delete(['a', 'b'])).toBe(1);
+    expect(await store.invalidateTags(['t'], 'expire', local.now())).toBe(1);
+  });
+
   it('reports l1 hits and misses', async () => {
     const store = memoryStore({ clock: clock.now });
     await store.set('a', entry('a', 1));
