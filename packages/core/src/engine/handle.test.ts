@@ -87,6 +87,18 @@ describe('handle', () => {
       expect(header(first, 'age')).toBe('0');
     });
 
+    it('builds every answer afresh from a store without peek (an entry decoded per read)', async () => {
+      const memory = memoryStore();
+      const store: Store = { ...memory, peek: undefined };
+      const { cache } = setupCache({ store });
+      await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const first = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      const second = await cache.handle(makeRequest('/p'), publicPolicy, fakeOrigin());
+      expect(header(first, 'cache-status')).toMatch(/^routecache; hit/);
+      expect(second).not.toBe(first);
+      expect(Object.isFrozen(second)).toBe(false);
+    });
+
     it('hands the origin the request object it was given', async () => {
       const { cache } = setupCache();
       const origin = fakeOrigin();

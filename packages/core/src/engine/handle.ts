@@ -62,7 +62,7 @@ export function createHandler(
       }
       if (scope.bypass) return bypass(scope, origin);
       const found = store.peek(scope.key, scope.route);
-      if (found !== undefined) return lookup(scope, found, origin, handleOptions);
+      if (found !== undefined) return lookup(scope, found, origin, handleOptions, true);
       return store.get(scope.key, scope.route).then((entry) => lookup(scope, entry, origin, handleOptions));
     } catch (error) {
       return Promise.reject(error);
@@ -76,12 +76,13 @@ export function createHandler(
     return toAnswer(await runOriginDirect(context, request, origin));
   }
 
-  /** Decides from what the store found: fresh hit, stale answer, or a miss. */
+  /** Decides from what the store found (`held`: by `peek`, the store's own object): fresh hit, stale answer, or a miss. */
   function lookup(
     scope: RequestScope,
     found: CacheEntry | undefined,
     origin: Origin,
     handleOptions: HandleOptions,
+    held = false,
   ): CacheAnswer | Promise<CacheAnswer> {
     const entry = found?.response && found.key === scope.canonical ? found : undefined;
     const now = options.clock();
@@ -95,7 +96,7 @@ export function createHandler(
         else if (!flights.join(scope.key)) return miss(scope, origin, entry, handleOptions, entry);
       }
       stats.count('hits', scope.route);
-      return answerFromEntry(context, scope, entry, HIT_STATUS, now);
+      return answerFromEntry(context, scope, entry, HIT_STATUS, now, held);
     }
 
     if (entry && freshness === 'stale') {

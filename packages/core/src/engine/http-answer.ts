@@ -51,7 +51,9 @@ const lastHits = new WeakMap<StoredResponse, LastHits>();
 /**
  * Answers from a stored entry: its headers (policy headers and ETag included at store time),
  * `Age` (RFC 9111 §5.1), `Cache-Status` with the remaining `ttl`, a 304 when the request's
- * validators match (behaviour 5: no body is hashed here), and no body for HEAD.
+ * validators match (behaviour 5: no body is hashed here), and no body for HEAD. `held`: the
+ * entry is the object an in-process store holds (`peek`), so its fresh GET hits reuse their
+ * answer; an entry decoded per read (Redis) would only fill the memo.
  */
 export function answerFromEntry(
   context: EngineContext,
@@ -59,6 +61,7 @@ export function answerFromEntry(
   entry: CacheEntry,
   status: AnswerStatus,
   now: number = context.options.clock(),
+  held = false,
 ): CacheAnswer {
   const response = entry.response!;
   const stored = response.headers;
@@ -67,7 +70,7 @@ export function answerFromEntry(
   const code = response.status;
   const notModified = isNotModifiedAnswer(context, scope, code, stored, now);
   // A fresh GET hit (the hot path): the answer of the last such hit while nothing in it changed.
-  const reusable = status === HIT_STATUS && scope.method === 'GET';
+  const reusable = held && status === HIT_STATUS && scope.method === 'GET';
   const member = cacheStatusMember(context, status, ttl);
   let last: LastHits | undefined;
   if (reusable) {

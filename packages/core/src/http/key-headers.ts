@@ -75,12 +75,18 @@ export function readKeyHeaders(
   return values ?? NONE;
 }
 
+/** The last list looked up in `sets` and its set: a cache keys by one list (no lookup per request). */
+let lastNames: readonly string[] | undefined;
+let lastSet: ReadonlySet<string> = new Set();
+
 function readFromRecord(record: HeaderRecord, names: readonly string[]): KeyHeaderValues {
-  let set = sets.get(names);
+  let set = names === lastNames ? lastSet : sets.get(names);
   if (set === undefined) {
     set = new Set(names);
     sets.set(names, set);
   }
+  lastNames = names;
+  lastSet = set;
   let values: [string, string][] | undefined;
   for (const name in record) {
     if (!set.has(name)) continue;
