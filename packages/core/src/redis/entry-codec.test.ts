@@ -95,6 +95,24 @@ describe('decodeEntry: repeated reads', () => {
     expect(Object.isFrozen(first.response!.headers.link)).toBe(true);
   });
 
+  it('tells apart headers of the same length by their bytes, in another buffer or at another offset', () => {
+    const withEtag = (etag: string): CacheEntry => ({
+      ...base,
+      response: { status: 200, headers: { etag }, body: new Uint8Array([1, 2]) },
+    });
+    const one = encodeEntry(withEtag('"aaaa"'), 'abcdefgh');
+    const two = encodeEntry(withEtag('"bbbb"'), 'abcdefgh');
+    expect(one.length).toBe(two.length);
+    expect(decodeEntry(one)?.response?.headers.etag).toBe('"aaaa"');
+    expect(decodeEntry(two)?.response?.headers.etag).toBe('"bbbb"');
+    // The same bytes inside a larger reply buffer (a view at an offset) decode the same.
+    const padded = Buffer.concat([Buffer.from('xyz'), one]).subarray(3);
+    const first = decodeEntry(one)!;
+    const again = decodeEntry(padded)!;
+    expect(again.response!.headers).toBe(first.response!.headers);
+    expect(decodeEntry(two)?.response?.headers.etag).toBe('"bbbb"');
+  });
+
   it('gives every read its own data value: a caller mutating one does not change the next', () => {
     const bytes = encodeEntry({ ...base, value: { n: 1 } }, 'abcdefgh');
     const first = decodeEntry(bytes)!;

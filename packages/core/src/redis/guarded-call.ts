@@ -58,13 +58,12 @@ export function createCallGuard(
       pending,
       limitMs,
       () => new StoreError(`redis ${operation} timed out after ${limitMs} ms`, { store, reason: 'timeout' }),
-    ).then(
-      (result) => {
-        breaker?.success();
-        return result;
-      },
-      (error: unknown) => {
-        throw failed(operation, error);
+      {
+        value(result) {
+          breaker?.success();
+          return result;
+        },
+        error: (error) => failed(operation, error),
       },
     );
   }

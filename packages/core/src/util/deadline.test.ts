@@ -42,6 +42,50 @@ describe('withinDeadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('settles through `settle`: the value mapped, the call’s error and the timeout’s error both mapped', async () => {
+    const settle = {
+      value: (value: number) => value * 2,
+      error: (error: unknown) => new Error(`mapped: ${(error as Error).message}`),
+    };
+    await expect(withinDeadline(Promise.resolve(21), 100, () => new Error('late'), settle)).resolves.toBe(42);
+    await expect(
+      withinDeadline(Promise.reject(new Error('boom')), 100, () => new Error('late'), settle),
+    ).rejects.toThrow('mapped: boom');
+    const late = withinDeadline(new Promise<number>(() => {}), 100, () => new Error('late'), settle).catch(
+      (error: Error) => error.message,
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(late).resolves.toBe('mapped: late');
+    // A call that settles after its timeout is not seen by `settle` at all.
+    let finish!: (value: number) => void;
+    const seen: unknown[] = [];
+    const watched = {
+      value: (value: number) => seen.push(value),
+      error: (error: unknown) => seen.push((error as Error).message),
+    };
+    const slow = withinDeadline(
+      new Promise<number>((resolve) => (finish = resolve)),
+      50,
+      () => new Error('late'),
+      watched,
+    );
+    const outcome = slow.catch(() => 'rejected');
+    await vi.advanceTimersByTimeAsync(50);
+    finish(7);
+    await expect(outcome).resolves.toBe('rejected');
+    expect(seen).toEqual(['late']);
+    const throwing = {
+      value: () => {
+        throw new Error('bad value');
+      },
+      error: (error: unknown) => error,
+    };
+    await expect(withinDeadline(Promise.resolve(1), 100, () => new Error('late'), throwing)).rejects.toThrow(
+      'bad value',
+    );
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('keeps the result of a call that settles after its timeout out of the answer', async () => {
     let finish!: (value: string) => void;
     const slow = new Promise<string>((resolve) => {
