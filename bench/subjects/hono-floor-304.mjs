@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { listenHono } from '../src/serve.mjs';
-import { BODY, BODY_BYTES, HIT_HEADERS, NOT_MODIFIED_HEADERS } from '../src/workload.mjs';
+import { BODY, HIT_HEADERS, NOT_MODIFIED_HEADERS } from '../src/workload.mjs';
 
 export const meta = {
   framework: 'hono',
@@ -26,7 +26,7 @@ export function start({ port }) {
     (c) =>
       c.req.raw.headers.has('if-none-match')
         ? new Response(null, { status: 304, headers: { ...NOT_MODIFIED_HEADERS } })
-        : new Response(BODY_BYTES, { status: 200, headers: { ...HIT_HEADERS } }),
+        : new Response(BODY, { status: 200, headers: { ...HIT_HEADERS } }),
     (c) => c.body(BODY, 200, { 'content-type': 'application/json' }),
   );
   return listenHono(app, port);

@@ -1,5 +1,5 @@
 import type { CacheAnswer, CacheRequest, ResponseHeaders } from '@routecache/core';
-import { type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
+import { asciiText, type HeaderRecord, hasRequestBody, originHiddenHeaders } from '@routecache/core/adapter';
 import type { Context, Next } from 'hono';
 
 /** Statuses whose responses cannot carry a body (Fetch standard "null body status"). */
@@ -175,26 +175,34 @@ export function toHeaders(record: ResponseHeaders): Headers {
 
 /**
  * The core's answer as a `Response`. Its headers are passed as the plain record whenever every
- * value is a single string (always on hits: a stored entry has no `Set-Cookie`): with a
+ * value is a single string (always on hits: a stored entry has no `Set-Cookie`): with a string,
  * `Uint8Array` or `null` body, that is the shape @hono/node-server writes straight to the socket
  * (`writeHead(status, record)`); a `Headers` object would be copied header by header first.
  */
 export function toResponse(answer: CacheAnswer): Response {
   const bytes = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
-  // The stored bytes as they are: @hono/node-server writes them after the head without a copy.
-  // (Sent as a string instead, decoded per hit, they cost a 2 KB copy and its garbage and saved
-  // nothing measurable: bench `hono-l1-hit`, Node 24, 2026-12.)
   // An answer without a Content-Type (a `stream()` body the handler sent untyped) must get the
   // one the runtime gives the handler's own response: @hono/node-server adds its default
   // (`text/plain; charset=UTF-8`) only to headers given as `Headers`, as the handler's were.
   const typed = answer.headers['content-type'] !== undefined;
-  return new Response(bytes as ConstructorParameters<typeof Response>[0], {
+  return new Response(typed && bytes !== null ? sendableBody(bytes) : bytes, {
     status: answer.status,
     headers:
       (typed || bytes === null) && !hasListValue(answer.headers)
         ? (answer.headers as Record<string, string>)
         : toHeaders(answer.headers),
   });
+}
+
+/**
+ * A typed answer's body as @hono/node-server sends it fastest: as its text when it is small and
+ * ASCII (the same bytes once encoded), which Node writes with the head in one `write`; bytes go
+ * out as a second chunk through `writev`. A stored body keeps its text (`asciiText`'s memo), so a
+ * hit does not convert it again. Only typed answers: a string body would otherwise be typed
+ * `text/plain` by a Fetch `Response` on other runtimes, which bytes are not.
+ */
+function sendableBody(bytes: Uint8Array): string | Uint8Array {
+  return asciiText(bytes) ?? (bytes as Uint8Array<ArrayBuffer>);
 }
 
 /** True when a header has several values (`set-cookie`), which a plain `HeadersInit` record cannot carry. */
