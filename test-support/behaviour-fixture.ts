@@ -48,10 +48,10 @@ export function createBehaviourFixture(
       value: ((request, policy, origin, handleOptions) =>
         inner.handle(request, policy, origin, {
           ...handleOptions,
-          waitUntil(promise) {
+          waitUntil(promise, request) {
             pending.add(promise);
             void promise.finally(() => pending.delete(promise)).catch(() => {});
-            handleOptions?.waitUntil?.(promise);
+            handleOptions?.waitUntil?.(promise, request);
           },
         })) satisfies RouteCache['handle'],
     },

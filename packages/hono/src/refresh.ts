@@ -1,4 +1,11 @@
-import type { Origin, PolicyInput, ResponseHeaders } from '@routecache/core';
+import type {
+  CacheRequest,
+  HandleOptions,
+  OriginContext,
+  OriginResponse,
+  PolicyInput,
+  ResponseHeaders,
+} from '@routecache/core';
 import { CONDITIONAL_REQUEST_HEADERS } from '@routecache/core/adapter';
 import type { Context, ExecutionContext } from 'hono';
 import { readOriginResponse, readPresetHeaders } from './origin-response';
@@ -39,32 +46,45 @@ export function runAsRefresh(c: Context, next: () => Promise<void>): Promise<voi
 }
 
 /**
- * An `Origin` that re-runs the route detached from the client: `app.fetch()` with a copy of the
- * request (same env and execution context), whose response is read by our middleware.
+ * The background options of every request of one `routeCache({ app })`: an `Origin` that re-runs
+ * the route detached from the client (`app.fetch()` with a copy of the request, same env and
+ * execution context), whose response is read by our middleware, and the platform's `waitUntil`.
+ * Built once: both find the request's Hono context in what the engine hands them back, so a
+ * request allocates nothing for them.
  */
-export function createRefresh(app: RefreshApp, c: Context): Origin {
-  const raw = c.req.raw;
-  const env: unknown = c.env;
-  return async function refreshInBackground(ctx) {
-    const executionCtx = executionCtxOf(c);
-    const headers = new Headers(raw.headers);
-    // It must fetch the full representation (RFC 9110 §13.1): the core names the headers to drop.
-    for (const name of CONDITIONAL_REQUEST_HEADERS) headers.delete(name);
-    const request = new Request(new URL(ctx.url, raw.url), { method: 'GET', headers });
-    let captured: RefreshCapture | undefined;
-    refreshes.set(request, (seen) => {
-      captured ??= seen;
-    });
-    const returned = await app.fetch(request, env, executionCtx);
-    // Not captured: a middleware before ours answered; nothing of it can be told apart as preset.
-    const { res, preset, answered, policy } = captured ?? {
-      res: returned,
-      preset: {},
-      answered: request,
-      policy: undefined,
-    };
-    return readOriginResponse(res, ctx, () => {}, preset, answered, policy);
-  };
+export function createBackgroundOptions(app: RefreshApp): HandleOptions {
+  return Object.freeze({
+    refresh: async function refreshInBackground(ctx: OriginContext): Promise<OriginResponse> {
+      const c = contextOf(ctx.request);
+      const raw = c.req.raw;
+      const executionCtx = executionCtxOf(c);
+      const headers = new Headers(raw.headers);
+      // It must fetch the full representation (RFC 9110 §13.1): the core names the headers to drop.
+      for (const name of CONDITIONAL_REQUEST_HEADERS) headers.delete(name);
+      const request = new Request(new URL(ctx.url, raw.url), { method: 'GET', headers });
+      let captured: RefreshCapture | undefined;
+      refreshes.set(request, (seen) => {
+        captured ??= seen;
+      });
+      const returned = await app.fetch(request, c.env, executionCtx);
+      // Not captured: a middleware before ours answered; nothing of it can be told apart as preset.
+      const { res, preset, answered, policy } = captured ?? {
+        res: returned,
+        preset: {},
+        answered: request,
+        policy: undefined,
+      };
+      return readOriginResponse(res, ctx, () => {}, preset, answered, policy);
+    },
+    // Looked up only when there is background work: on Node `c.executionCtx` throws.
+    waitUntil: (promise: Promise<unknown>, request: CacheRequest) =>
+      executionCtxOf(contextOf(request))?.waitUntil(promise),
+  });
+}
+
+/** The Hono context of a request this adapter handed to the engine. */
+function contextOf(request: CacheRequest): Context {
+  return (request as CacheRequest & { readonly context: Context }).context;
 }
 
 /** `c.executionCtx` where the platform has one (workerd, Deno Deploy); it throws elsewhere (Node, Bun). */

@@ -16,7 +16,6 @@ import {
 } from './exchange';
 import { watchHiddenTextType } from './implicit-type';
 import { readOriginResponse, readPresetHeaders, withPreset } from './origin-response';
-import { createRefresh, executionCtxOf, type RefreshApp } from './refresh';
 import { takeResponsePolicy } from './response-policy';
 
 /** Without an app to refresh through there is no background work, so no options (one shared object). */
@@ -45,21 +44,11 @@ export function respond(
   route: string,
   params: RouteParams,
   cache: RouteCache,
-  app: RefreshApp | undefined,
+  /** `routeCache({ app })`'s background options (refresh and `waitUntil`), built once. */
+  background: HandleOptions = NO_OPTIONS,
 ): Response | undefined | Promise<Response | undefined> {
   const request = new HonoCacheRequest(c, next, route, params);
-  const answer = cache.handle(
-    request,
-    policy,
-    runHandler,
-    app
-      ? {
-          refresh: createRefresh(app, c),
-          // Looked up only when there is background work: on Node `c.executionCtx` throws.
-          waitUntil: (promise) => executionCtxOf(c)?.waitUntil(promise),
-        }
-      : NO_OPTIONS,
-  );
+  const answer = cache.handle(request, policy, runHandler, background);
   // A synchronous answer never ran the handler (an origin run is always awaited).
   if (!(answer instanceof Promise)) return answer.sent ? undefined : toResponse(answer);
   return answer.then((settled: CacheAnswer): Response | undefined => {

@@ -324,6 +324,37 @@ describe('background refresh', () => {
   });
 });
 
+describe('background options', () => {
+  it('hands the engine one frozen options object for every request, and no options without app', async () => {
+    const seen: unknown[] = [];
+    const track = (inner: ReturnType<typeof createCache>): ReturnType<typeof createCache> =>
+      Object.create(inner, {
+        handle: {
+          value: (...args: Parameters<typeof inner.handle>) => {
+            seen.push(args[3]);
+            return inner.handle(...args);
+          },
+        },
+      });
+    const app = new Hono();
+    const rc = routeCache({ app, cache: track(createCache()) });
+    app.get('/a', rc.policy({ maxAge: 60 }), (c) => c.text('a'));
+    app.get('/b', rc.policy({ maxAge: 60 }), (c) => c.text('b'));
+    for (const path of ['/a', '/a', '/b']) await app.request(path);
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(1);
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    expect(seen[0]).toMatchObject({ refresh: expect.any(Function), waitUntil: expect.any(Function) });
+
+    seen.length = 0;
+    const plain = new Hono();
+    const without = routeCache({ cache: track(createCache()) });
+    plain.get('/a', without.policy({ maxAge: 60 }), (c) => c.text('a'));
+    await plain.request('/a');
+    expect(seen[0]).not.toHaveProperty('refresh');
+  });
+});
+
 describe('a streamed body', () => {
   for (const name of STREAM_ROUTES) {
     it(`keeps the Content-Type the route sends uncached (${name}), on the miss and the hit`, async () => {

@@ -19,7 +19,7 @@ import {
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { RefreshApp } from './refresh';
-import { runAsRefresh } from './refresh';
+import { createBackgroundOptions, runAsRefresh } from './refresh';
 import { respond } from './respond';
 import { confirmRoutePath, readRoutePath } from './route-path';
 import { compileRouteTable } from './route-table';
@@ -94,6 +94,8 @@ export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
   const { routes = {}, app, ...cacheOptions } = options;
   const { cache, definePolicy: define } = resolveAdapterCache(cacheOptions);
   const table = compileRouteTable(routes, define);
+  /** Background refreshes through `app`, shared by every request (none without it). */
+  const background = app ? createBackgroundOptions(app) : undefined;
   /** The handlers `policy()` created, so `middleware()` leaves their routes to them. */
   const policyHandlers = new WeakSet<object>();
 
@@ -108,7 +110,7 @@ export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
         if (methodRole(c.req.method) === 'none') return next();
         const target = table.match(c.req.path, c.req.method);
         if (!target || matchedRoutes(c).some((r) => policyHandlers.has(r.handler))) return next();
-        return respond(c, next, target.policy, target.route, target.params, cache, app);
+        return respond(c, next, target.policy, target.route, target.params, cache, background);
       });
     },
 
@@ -127,7 +129,7 @@ export function routeCache(options: RouteCacheOptions = {}): AppRouteCache {
           const confirmed = confirmRoutePath(c, path);
           last = { method, path: confirmed, route: routeLabel(method, confirmed) };
         }
-        return respond(c, next, policy, last.route, undefined, cache, app);
+        return respond(c, next, policy, last.route, undefined, cache, background);
       });
       policyHandlers.add(handler);
       return handler;

@@ -146,8 +146,11 @@ export interface HandleOptions {
    * `staleWhileRevalidate` is still served and the next request refreshes in the foreground.
    */
   refresh?: Origin;
-  /** Hook for platforms that must keep background work alive (e.g. `executionCtx.waitUntil`). */
-  waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Hook for platforms that must keep background work alive (e.g. `executionCtx.waitUntil`).
+   * `request` is the one given to `handle()`, so one hook can serve every request.
+   */
+  waitUntil?: (promise: Promise<unknown>, request: CacheRequest) => void;
 }
 
 /** Options of `RouteCache.earlyHits()`. */

@@ -54,9 +54,12 @@ describe('handle: stale entries', () => {
       await cache.handle(makeRequest('/p'), swr, fakeOrigin());
       clock.advance(61_000);
       const waitUntil = vi.fn();
-      await cache.handle(makeRequest('/p'), swr, fakeOrigin(), { refresh: fakeOrigin(), waitUntil });
+      const request = makeRequest('/p');
+      await cache.handle(request, swr, fakeOrigin(), { refresh: fakeOrigin(), waitUntil });
       expect(waitUntil).toHaveBeenCalledTimes(1);
       await expect(waitUntil.mock.calls[0]?.[0]).resolves.toBeUndefined();
+      // With the request it runs for, so one hook can serve every request.
+      expect(waitUntil.mock.calls[0]?.[1]).toBe(request);
     });
 
     it('keeps serving stale when the background refresh fails, and logs it', async () => {

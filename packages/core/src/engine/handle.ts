@@ -315,7 +315,14 @@ export function createHandler(
       if (!result.sent && result.entry) await storeEntry(result.scope, result.entry, result.startedAt);
       else if (!result.sent) logDecision(scope, result);
     };
-    refreshOnce(context, scope.key, scope.url, work, handleOptions.waitUntil);
+    const waitUntil = handleOptions.waitUntil;
+    refreshOnce(
+      context,
+      scope.key,
+      scope.url,
+      work,
+      waitUntil && ((promise) => waitUntil(promise, scope.request)),
+    );
   }
 
   async function bypass(scope: RequestScope, origin: Origin): Promise<CacheAnswer> {
