@@ -239,11 +239,13 @@ function headerAt(buffer: Buffer, start: number, end: number): EntryHeader {
   return header;
 }
 
-/** True when `parseHeader` shares `header` (an HTTP entry's header, not over the memo's limit). */
-function isMemoised(header: EntryHeader, byteLength: number): boolean {
-  return (
-    byteLength <= MEMO_MAX_TEXT && typeof header === 'object' && header !== null && header.hv === undefined
-  );
+/**
+ * True when `parseHeader` shares `header`: an HTTP entry's header (no data value), at most
+ * `MEMO_MAX_TEXT` long. `length` counts characters for `parseHeader`, bytes here (never fewer),
+ * so what `headerAt` keeps was always memoised (and frozen).
+ */
+function isMemoised(header: EntryHeader, length: number): boolean {
+  return length <= MEMO_MAX_TEXT && typeof header === 'object' && header !== null && header.hv === undefined;
 }
 
 /**
@@ -257,12 +259,7 @@ function parseHeader(text: string): EntryHeader {
   const known = headerMemo.get(text);
   if (known !== undefined) return known;
   const header = JSON.parse(text) as EntryHeader;
-  if (
-    text.length <= MEMO_MAX_TEXT &&
-    typeof header === 'object' &&
-    header !== null &&
-    header.hv === undefined
-  ) {
+  if (isMemoised(header, text.length)) {
     if (header.r && typeof header.r.h === 'object' && header.r.h !== null) {
       for (const value of Object.values(header.r.h)) if (Array.isArray(value)) Object.freeze(value);
       Object.freeze(header.r.h);
