@@ -24,7 +24,7 @@ function efficiencyPerRound(subject, rounds) {
 /**
  * The prebuilt-answer ceiling a subject of ours is measured against: `meta.prebuilt` (a subject
  * id) when it names one; otherwise, for a cached in-process subject (no Redis), the framework's
- * non-baseline ceiling answering the same way (conditional or not). `undefined` for the rest.
+ * non-baseline, in-process ceiling answering the same way (conditional or not). `undefined` for the rest.
  */
 function prebuiltCeilingOf(subject, members) {
   const { meta } = subject;
@@ -34,6 +34,7 @@ function prebuiltCeilingOf(subject, members) {
     (m) =>
       m.meta.role === 'ceiling' &&
       !m.meta.baseline &&
+      !m.meta.needsRedis &&
       Boolean(m.meta.conditional) === Boolean(meta.conditional),
   );
 }

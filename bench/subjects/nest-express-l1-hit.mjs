@@ -10,9 +10,11 @@ export const meta = {
   expectBody: 'document',
   expectHeaders: { 'cache-status': /hit/, etag: /"/ },
   cached: true,
-  target: { ratio: 0.95 },
+  // Issue 17: what our own code costs a hit, against the prebuilt answer from an interceptor
+  // (issue 6's 0.95× of the constant route is out of any interceptor's reach: see the ceiling's ratio).
+  target: { ratio: 0.95, of: 'nest-express-floor-interceptor' },
+  prebuilt: 'nest-express-floor-interceptor',
   peers: ['nest-express-cache-manager'],
-  compare: ['nest-express-floor-interceptor'],
 };
 
 export function start(options) {

@@ -63,7 +63,7 @@ export function createHandler(
       if (scope.bypass) return bypass(scope, origin);
       const found = store.peek(scope.key, scope.route);
       if (found !== undefined) return lookup(scope, found, origin, handleOptions, true);
-      return store.get(scope.key, scope.route).then((entry) => lookup(scope, entry, origin, handleOptions));
+      return store.read(scope.key, scope.route, (entry) => lookup(scope, entry, origin, handleOptions));
     } catch (error) {
       return Promise.reject(error);
     }

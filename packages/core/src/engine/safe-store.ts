@@ -10,6 +10,16 @@ import type { StatsRecorder } from './stats';
 export interface SafeStore {
   readonly store: Store;
   get(key: string, route?: string): Promise<CacheEntry | undefined>;
+  /**
+   * `get(key).then(then)` in one step: `then` gets the entry, or `undefined` when the store
+   * failed (counted and logged). One promise and one microtask turn less per lookup than the
+   * chain (every request that misses L1).
+   */
+  read<U>(
+    key: string,
+    route: string | undefined,
+    then: (entry: CacheEntry | undefined) => U,
+  ): Promise<Awaited<U>>;
   /** `store.peek` when the store has it: the entry at hand synchronously, else `undefined` (then call `get`). */
   peek(key: string, route?: string): CacheEntry | undefined;
   set(key: string, entry: CacheEntry, notBefore: number | undefined, route?: string): Promise<boolean>;
@@ -70,6 +80,31 @@ export function createSafeStore(
     });
   }
 
+  /**
+   * Not through `attempt`: every lookup that misses L1 comes here, so no async frame and no
+   * detail object unless it fails (part of the ~1 µs saved per L2 hit). A throw of `then`
+   * rejects, as it would in a `.then` chained after.
+   */
+  function read<U>(
+    key: string,
+    route: string | undefined,
+    then: ((entry: CacheEntry | undefined) => U) | undefined,
+  ): Promise<Awaited<U>> {
+    const failed = (error: unknown): U | undefined => {
+      report('get', route, error, { key });
+      return then ? then(undefined) : undefined;
+    };
+    let pending: Promise<CacheEntry | undefined>;
+    try {
+      // Promise.resolve returns a native promise as is; it guards a store returning a plain value.
+      pending = Promise.resolve(store.get(key));
+    } catch (error) {
+      report('get', route, error, { key });
+      pending = Promise.resolve(undefined);
+    }
+    return pending.then(then, failed) as Promise<Awaited<U>>;
+  }
+
   const peek = store.peek?.bind(store);
   return {
     store,
@@ -82,22 +117,8 @@ export function createSafeStore(
         return undefined;
       }
     },
-    // Not through `attempt`: every lookup that misses L1 comes here, so no async frame and no
-    // detail object unless it fails (part of the ~1 µs saved per L2 hit).
-    get: (key, route) => {
-      let pending: Promise<CacheEntry | undefined>;
-      try {
-        // Promise.resolve returns a native promise as is; it guards a store returning a plain value.
-        pending = Promise.resolve(store.get(key));
-      } catch (error) {
-        report('get', route, error, { key });
-        return Promise.resolve(undefined);
-      }
-      return pending.then(undefined, (error: unknown) => {
-        report('get', route, error, { key });
-        return undefined;
-      });
-    },
+    get: (key, route) => read(key, route, undefined),
+    read,
     set: (key, entry, notBefore, route) =>
       attempt(
         'set',

@@ -9,13 +9,25 @@ import type { StoreObserver } from '../metrics/events';
 import { withinDeadline } from '../util/deadline';
 import type { CircuitBreaker } from './circuit-breaker';
 
+/**
+ * What becomes of a guarded call's outcome, applied where the guard settles (no `.then` of the
+ * caller's, so no promise and no microtask turn more per call: it is every L2 read's path).
+ */
+export interface CallOutcome<T, U> {
+  /** The value the call's promise resolves with; a throw rejects it. */
+  value(result: T): U;
+  /** Sees the `StoreError` the call's promise rejects with (a timeout included). */
+  error?(error: StoreError): void;
+}
+
 /** Runs one Redis call; `essential` calls (invalidations) are attempted even when the breaker is open. */
-export type GuardedCall = <T>(
+export type GuardedCall = <T, U = T>(
   operation: string,
   call: () => Promise<T>,
   limitMs: number,
   essential?: boolean,
-) => Promise<T>;
+  outcome?: CallOutcome<T, U>,
+) => Promise<U>;
 
 /** The guard of one store: its call runner, and where the metrics observer plugs in. */
 export interface CallGuard {
@@ -35,16 +47,20 @@ export function createCallGuard(
 ): CallGuard {
   let observer: StoreObserver | undefined;
 
-  function guardedCall<T>(
+  function guardedCall<T, U>(
     operation: string,
     call: () => Promise<T>,
     limitMs: number,
     essential: boolean,
-  ): Promise<T> {
+    outcome: CallOutcome<T, U> | undefined,
+  ): Promise<U> {
     if (breaker && !essential && !breaker.allow()) {
       counters.skipped++;
       return Promise.reject(
-        new StoreError(`redis ${operation} skipped: circuit open`, { store, reason: 'circuit-open' }),
+        settleError(
+          new StoreError(`redis ${operation} skipped: circuit open`, { store, reason: 'circuit-open' }),
+          outcome,
+        ),
       );
     }
     // Plain promise chaining, no async frames: this wraps every L2 read.
@@ -52,7 +68,7 @@ export function createCallGuard(
     try {
       pending = call();
     } catch (error) {
-      return Promise.reject(failed(operation, error));
+      return Promise.reject(settleError(failed(operation, error), outcome));
     }
     return withinDeadline(
       pending,
@@ -61,11 +77,17 @@ export function createCallGuard(
       {
         value(result) {
           breaker?.success();
-          return result;
+          return outcome ? outcome.value(result) : (result as unknown as U);
         },
-        error: (error) => failed(operation, error),
+        error: (error) => settleError(failed(operation, error), outcome),
       },
     );
+  }
+
+  /** Shows `error` to the caller's outcome, and returns it to reject with. */
+  function settleError<T, U>(error: StoreError, outcome: CallOutcome<T, U> | undefined): StoreError {
+    outcome?.error?.(error);
+    return error;
   }
 
   /** Counts a failed call, tells the breaker, and returns the error to throw. */
@@ -83,10 +105,10 @@ export function createCallGuard(
   }
 
   return {
-    guarded(operation, call, limitMs, essential = false) {
-      if (observer === undefined) return guardedCall(operation, call, limitMs, essential);
+    guarded(operation, call, limitMs, essential = false, outcome) {
+      if (observer === undefined) return guardedCall(operation, call, limitMs, essential, outcome);
       return observer.around({ layer: 'l2', operation }, () =>
-        guardedCall(operation, call, limitMs, essential),
+        guardedCall(operation, call, limitMs, essential, outcome),
       );
     },
     observe(next) {
