@@ -1,8 +1,7 @@
 /**
  * The fastest any middleware cache can answer a hit on Hono: a middleware that returns a prebuilt
  * `Response` with the body and the headers our hit sends, in the form it sends them (the body as
- * text; no lookup, no key, no logic), in front
- * of the constant handler. Our L1 hit's ratio to this is what our own code costs; this one's
+ * text; no lookup, no key, no logic), in front of the constant handler. Our L1 hit's ratio to this is what our own code costs; this one's
  * ratio to `hono-const` is what Hono's middleware chain and the caching headers cost.
  */
 import { Hono } from 'hono';

@@ -8,6 +8,7 @@ import type {
 } from '@routecache/core';
 import { CONDITIONAL_REQUEST_HEADERS } from '@routecache/core/adapter';
 import type { Context, ExecutionContext } from 'hono';
+import type { HonoCacheRequest } from './exchange';
 import { readOriginResponse, readPresetHeaders } from './origin-response';
 import { takeResponsePolicy } from './response-policy';
 
@@ -82,9 +83,9 @@ export function createBackgroundOptions(app: RefreshApp): HandleOptions {
   });
 }
 
-/** The Hono context of a request this adapter handed to the engine. */
+/** The Hono context of a request this adapter handed to the engine (a `HonoCacheRequest`). */
 function contextOf(request: CacheRequest): Context {
-  return (request as CacheRequest & { readonly context: Context }).context;
+  return (request as HonoCacheRequest).context;
 }
 
 /** `c.executionCtx` where the platform has one (workerd, Deno Deploy); it throws elsewhere (Node, Bun). */
