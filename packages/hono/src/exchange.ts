@@ -41,8 +41,6 @@ export class HonoCacheRequest implements CacheRequest {
     const raw = c.req.raw;
     const url = raw.url;
     const method = raw.method;
-    const headers = raw.headers;
-    const get = (name: string): string | undefined => headers.get(name) ?? undefined;
     const hostStart = url.indexOf('//') + 2;
     let pathStart = url.indexOf('/', hostStart);
     if (pathStart === -1) pathStart = url.length;
@@ -52,9 +50,12 @@ export class HonoCacheRequest implements CacheRequest {
     this.url = pathAndQuery;
     this.requestedUrl = requestedPath(c.req.path, pathAndQuery);
     this.scheme = url.startsWith('https:') ? 'https' : 'http';
-    const record = nodeHeaders(c);
+    const incoming = incomingHeaders(c);
+    // `c.req.raw.headers` is only read when the core asks for a header the record cannot give:
+    // on @hono/node-server reading it builds the lazy `Headers`, and makes the record inexact.
+    const get = (name: string): string | undefined => raw.headers.get(name) ?? undefined;
     this.headers = get;
-    this.headerRecord = record;
+    this.headerRecord = incoming !== undefined && headersUnread(raw) ? incoming : undefined;
     // RFC 9112 §6.3: whether a body follows is the incoming message's own framing, so on
     // @hono/node-server it is read from Node's header object: two property reads instead of two
     // lookups in the lazy `Headers` (`content-length` there scans the raw headers): ~0.1 µs
@@ -64,7 +65,7 @@ export class HonoCacheRequest implements CacheRequest {
     // AbortController). With `toResponse`'s plain headers below, this took a Node cache hit
     // from about 67 to 33 µs of CPU (bench `hono-l1-hit`, same core build).
     this.hasBody =
-      hasRequestBody(record ?? get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null);
+      hasRequestBody(incoming ?? get) || (method !== 'GET' && method !== 'HEAD' && raw.body !== null);
     this.routeLabel = route;
     this.context = c;
     this.next = next;
@@ -80,22 +81,53 @@ export class HonoCacheRequest implements CacheRequest {
 
 /**
  * Node's own header object on @hono/node-server, while `c.req.raw` is still the server's request
- * (its lazy request class, not a `Request` a middleware built): the same headers, which the core
- * reads much more cheaply than it asks the lazy `Headers` for each. It reads from it the key
- * headers, the client's validators (`If-None-Match`, `If-Modified-Since` and `Cache-Control`,
- * which decide a 304), and the framing that says whether the socket carries a body. Only for
- * those: every other read (Authorization, `vary`, `identify`) goes through `c.req.raw.headers`,
- * which a middleware before the cache may have changed (a tenant header set for the handler must
- * be keyed as the handler sees it, an Authorization added for it must keep the answer private).
- * A middleware that writes an override or forwarding header into `c.req.raw.headers` in place is
- * not seen by the key, nor one that writes a validator there by the 304 decision; one that writes
- * `Content-Length` there gives the socket no body.
+ * (its lazy request class, not a `Request` a middleware built): the headers as they came off the
+ * socket, which say whether a body follows.
  */
-function nodeHeaders(c: Context): HeaderRecord | undefined {
+function incomingHeaders(c: Context): HeaderRecord | undefined {
   const incoming = (c.env as { incoming?: { headers?: unknown } } | undefined)?.incoming;
   const headers = incoming?.headers;
   if (typeof headers !== 'object' || headers === null) return undefined;
   return Object.getPrototypeOf(c.req.raw) === Request.prototype ? undefined : (headers as HeaderRecord);
+}
+
+/**
+ * The own symbol under which @hono/node-server's lazy request keeps its `Headers` once they are
+ * first read, learned from the first request that had not read them yet; `null`: none found
+ * (another layout), so no record is ever trusted.
+ */
+let headersSlot: symbol | null | undefined;
+
+/**
+ * True when nothing before the cache has read `raw.headers`, so nothing can have changed them in
+ * place: Node's header object is then exactly what the handler will read (`CacheRequest.headerRecord`),
+ * and the core reads it with plain property reads (the key headers, `Authorization`, the
+ * validators) instead of asking the lazy `Headers`, whose every lookup of an absent or
+ * non-joined name validates the name and scans the raw headers (~0.2 µs of a hit in process).
+ * Once a middleware read them (to set a tenant or an Authorization for the handler, say), every
+ * header is asked of `raw.headers`, as the handler will see it.
+ */
+function headersUnread(raw: Request): boolean {
+  if (headersSlot === undefined) {
+    // Learning reads the headers, so this one request asks `raw.headers` for all.
+    headersSlot = findHeadersSlot(raw);
+    return false;
+  }
+  return headersSlot !== null && (raw as unknown as Record<symbol, unknown>)[headersSlot] === undefined;
+}
+
+/**
+ * The slot that holds `raw.headers` after reading it, when it did not exist before (else a
+ * middleware read them first, and this request proves nothing: `undefined`, learn later).
+ */
+function findHeadersSlot(raw: Request): symbol | null | undefined {
+  const slots = raw as unknown as Record<symbol, unknown>;
+  const before = Object.getOwnPropertySymbols(raw).filter((slot) => slots[slot] !== undefined);
+  const headers = raw.headers;
+  for (const slot of Object.getOwnPropertySymbols(raw)) {
+    if (slots[slot] === headers) return before.includes(slot) ? undefined : slot;
+  }
+  return null;
 }
 
 /**
@@ -180,18 +212,45 @@ export function toHeaders(record: ResponseHeaders): Headers {
  * (`writeHead(status, record)`); a `Headers` object would be copied header by header first.
  */
 export function toResponse(answer: CacheAnswer): Response {
-  const bytes = NULL_BODY_STATUSES.has(answer.status) ? null : answer.body;
+  let init = answerInits.get(answer);
+  if (init === undefined) {
+    init = buildInit(answer);
+    // A frozen answer is a hit the core hands out again and again: its init is made once, when
+    // it holds the answer's own frozen record (a `Headers` built here is the response's to
+    // change: `c.res.headers.set()` after us would change it for every later hit).
+    if (Object.isFrozen(answer) && init.headers === answer.headers)
+      answerInits.set(answer, Object.freeze(init));
+  }
+  const bytes = init.withBody ? answer.body : null;
+  return new Response(init.typed && bytes !== null ? sendableBody(bytes) : bytes, init);
+}
+
+/** A `ResponseInit` for an answer, with what `toResponse` decided about its body. */
+interface AnswerInit extends ResponseInit {
+  /** The status may carry a body. */
+  readonly withBody: boolean;
+  /** The answer has a `Content-Type`. */
+  readonly typed: boolean;
+}
+
+/** The init of each frozen (reused) answer: no per-hit walk of its headers nor init object. */
+const answerInits = new WeakMap<CacheAnswer, AnswerInit>();
+
+function buildInit(answer: CacheAnswer): AnswerInit {
+  const withBody = !NULL_BODY_STATUSES.has(answer.status) && answer.body !== null;
   // An answer without a Content-Type (a `stream()` body the handler sent untyped) must get the
   // one the runtime gives the handler's own response: @hono/node-server adds its default
   // (`text/plain; charset=UTF-8`) only to headers given as `Headers`, as the handler's were.
   const typed = answer.headers['content-type'] !== undefined;
-  return new Response(typed && bytes !== null ? sendableBody(bytes) : bytes, {
+  return {
+    withBody,
+    typed,
     status: answer.status,
     headers:
-      (typed || bytes === null) && !hasListValue(answer.headers)
+      (typed || !withBody) && !hasListValue(answer.headers)
         ? (answer.headers as Record<string, string>)
         : toHeaders(answer.headers),
-  });
+  };
 }
 
 /**

@@ -91,6 +91,60 @@ describe('over HTTP with @hono/node-server', () => {
     });
   });
 
+  describe('headers a middleware before the cache changes in place on c.req.raw.headers', () => {
+    /** An app whose middleware turns a session cookie into the Authorization the handler reads. */
+    function sessionApp(): Hono {
+      const app = new Hono();
+      const rc = routeCache();
+      app.use('*', async (c, next) => {
+        if (c.req.header('cookie') === 'session=alice')
+          c.req.raw.headers.set('authorization', 'Bearer alice');
+        const forwarded = c.req.header('x-client-host');
+        if (forwarded) c.req.raw.headers.set('x-forwarded-host', forwarded);
+        await next();
+      });
+      app.get('/me', rc.policy({ maxAge: 60 }), (c) =>
+        c.text(`me: ${c.req.header('authorization') ?? 'anonymous'}`),
+      );
+      app.get('/link', rc.policy({ maxAge: 60 }), (c) =>
+        c.text(`https://${c.req.header('x-forwarded-host') ?? 'origin.example'}/next`),
+      );
+      return app;
+    }
+
+    it('an Authorization set for the handler keeps its answer out of the shared entry', async () => {
+      const server = await listen(sessionApp().fetch);
+      try {
+        const anonymous = await fetch(`${server.base}/me`);
+        expect(await anonymous.text()).toBe('me: anonymous');
+        expect((await fetch(`${server.base}/me`)).headers.get('cache-status')).toMatch(/hit/);
+        const alice = await fetch(`${server.base}/me`, { headers: { cookie: 'session=alice' } });
+        expect(await alice.text()).toBe('me: Bearer alice');
+        expect(alice.headers.get('cache-status')).toMatch(/fwd=request; detail=authorization/);
+        expect(alice.headers.get('cache-control')).toMatch(/private/);
+        expect(await (await fetch(`${server.base}/me`)).text()).toBe('me: anonymous');
+      } finally {
+        await close(server.server);
+      }
+    });
+
+    it('a forwarding header set for the handler is keyed as the handler reads it', async () => {
+      const server = await listen(sessionApp().fetch);
+      try {
+        expect(await (await fetch(`${server.base}/link`)).text()).toBe('https://origin.example/next');
+        const evil = await fetch(`${server.base}/link`, { headers: { 'x-client-host': 'evil.example' } });
+        expect(await evil.text()).toBe('https://evil.example/next');
+        // Neither answer reaches the other's visitors.
+        expect(await (await fetch(`${server.base}/link`)).text()).toBe('https://origin.example/next');
+        const again = await fetch(`${server.base}/link`, { headers: { 'x-client-host': 'evil.example' } });
+        expect(again.headers.get('cache-status')).toMatch(/hit/);
+        expect(await again.text()).toBe('https://evil.example/next');
+      } finally {
+        await close(server.server);
+      }
+    });
+  });
+
   describe('a GET request carrying a body', () => {
     it('is answered by the handler, never from the cache (the body is only seen in its headers)', async () => {
       const url = `${plain!.base}/text/get-with-body`;

@@ -37,8 +37,10 @@ export interface CacheRequest {
   /**
    * The same headers as a plain object with lower-case names, when the adapter has one (Node's
    * `IncomingMessage.headers`): the core then scans the request's few headers for the key
-   * headers instead of calling `headers` for each, and reads the validators (`If-None-Match`,
-   * `If-Modified-Since`, `Cache-Control`) from it. It must hold exactly what `headers` reads.
+   * headers instead of calling `headers` for each, and reads `Authorization` and the validators
+   * (`If-None-Match`, `If-Modified-Since`, `Cache-Control`) from it. It must hold exactly what
+   * `headers` reads, and what the handler will: omit it when a middleware may have changed the
+   * headers the handler reads without changing it.
    */
   headerRecord?: Readonly<Record<string, string | string[] | undefined>>;
   params?: Readonly<Record<string, string>>;

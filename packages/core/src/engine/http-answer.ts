@@ -213,13 +213,20 @@ function isNotModifiedAnswer(
   now?: number,
 ): boolean {
   if (status < 200 || status >= 300 || status === 206) return false;
-  const validators = { etag: first(headers.etag), 'last-modified': first(headers['last-modified']) };
-  const options = { now: now ?? context.options.clock() };
   // The record, when the adapter has one, holds what the getter reads: plain property reads
   // instead of the getter's lookups (on @hono/node-server each is a validated, lower-cased scan).
   const request = scope.request;
-  if (!isNotModified(scope.method, request.headerRecord ?? request.headers, validators, options))
+  const record = request.headerRecord;
+  // Most hits carry no validator: two property reads decide it, nothing is built for the comparison.
+  if (
+    record !== undefined &&
+    record['if-none-match'] === undefined &&
+    record['if-modified-since'] === undefined
+  )
     return false;
+  const validators = { etag: first(headers.etag), 'last-modified': first(headers['last-modified']) };
+  const options = { now: now ?? context.options.clock() };
+  if (!isNotModified(scope.method, record ?? request.headers, validators, options)) return false;
   context.stats.count('notModified', scope.route);
   return true;
 }

@@ -308,7 +308,8 @@ function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | unde
     policy.scope === 'public' &&
     policy.from !== 'response' &&
     !policy.shareAuthenticated &&
-    readRequestHeader(request.headers, 'authorization') !== undefined
+    // The record, when the adapter has one, holds what the getter reads (a property read).
+    readRequestHeader(request.headerRecord ?? request.headers, 'authorization') !== undefined
   ) {
     return { fwd: 'request', detail: 'authorization', policy: privatize(policy) };
   }
