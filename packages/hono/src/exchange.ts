@@ -41,15 +41,17 @@ export class HonoCacheRequest implements CacheRequest {
     const raw = c.req.raw;
     const url = raw.url;
     const method = raw.method;
-    const hostStart = url.indexOf('//') + 2;
-    let pathStart = url.indexOf('/', hostStart);
-    if (pathStart === -1) pathStart = url.length;
-    const pathAndQuery = url.slice(pathStart) || '/';
+    const routed = c.req.path;
+    let parts = lastUrlParts;
+    if (parts.url !== url || parts.routed !== routed) {
+      parts = readUrlParts(url, routed);
+      lastUrlParts = parts;
+    }
     this.method = method;
-    this.host = url.slice(hostStart, pathStart);
-    this.url = pathAndQuery;
-    this.requestedUrl = requestedPath(c.req.path, pathAndQuery);
-    this.scheme = url.startsWith('https:') ? 'https' : 'http';
+    this.host = parts.host;
+    this.url = parts.pathAndQuery;
+    this.requestedUrl = parts.requestedUrl;
+    this.scheme = parts.scheme;
     const incoming = incomingHeaders(c);
     // `c.req.raw.headers` is only read when the core asks for a header the record cannot give:
     // on @hono/node-server reading it builds the lazy `Headers`, and makes the record inexact.
@@ -78,6 +80,32 @@ export class HonoCacheRequest implements CacheRequest {
     return this.#params;
   }
 }
+
+/** What a request's URL (and the path Hono routed it by) gives a `HonoCacheRequest`. */
+interface UrlParts {
+  readonly url: string;
+  readonly routed: string;
+  readonly host: string;
+  readonly pathAndQuery: string;
+  readonly requestedUrl: string | undefined;
+  readonly scheme: 'http' | 'https';
+}
+
+function readUrlParts(url: string, routed: string): UrlParts {
+  const { host, pathAndQuery } = splitUrl(url);
+  const requestedUrl = requestedPath(routed, pathAndQuery);
+  return {
+    url,
+    routed,
+    host,
+    pathAndQuery,
+    requestedUrl,
+    scheme: url.startsWith('https:') ? 'https' : 'http',
+  };
+}
+
+/** The parts of the last URL read: a hot route's requests repeat it, and then slice nothing. */
+let lastUrlParts: UrlParts = readUrlParts('http://localhost/', '/');
 
 /**
  * Node's own header object on @hono/node-server, while `c.req.raw` is still the server's request

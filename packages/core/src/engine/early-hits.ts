@@ -106,9 +106,9 @@ export function createEarlyHits(
         return undefined;
       }
       if (scope.bypass) return undefined;
-      const entry = store.peek(scope.key, scope.route);
-      if (!entry?.response || entry.key !== scope.canonical) return undefined;
       const now = cacheOptions.clock();
+      const entry = store.peek(scope.key, scope.route, now);
+      if (!entry?.response || entry.key !== scope.canonical) return undefined;
       // Stale answers and early refreshes need the handler: the pipeline's.
       if (getFreshness(entry, now) !== 'fresh') return undefined;
       if (method === 'GET' && shouldRefreshEarly(entry, now, cacheOptions.earlyRefresh)) return undefined;

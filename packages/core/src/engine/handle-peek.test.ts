@@ -38,6 +38,39 @@ describe('handle: a store with a synchronous peek', () => {
     expect(origin.calls).toHaveLength(1);
   });
 
+  it('hands peek its clock reading and reads the clock once for a fresh hit', async () => {
+    const local = createFakeClock();
+    let readings = 0;
+    const counted = (): number => {
+      readings++;
+      return local.now();
+    };
+    const base = memoryStore({ clock: counted });
+    const seen: (number | undefined)[] = [];
+    const store: Store = {
+      name: 'spied',
+      get: (key) => base.get(key),
+      peek: (key, now) => {
+        seen.push(now);
+        return base.peek?.(key, now);
+      },
+      set: (key, entry, options) => base.set(key, entry, options),
+      delete: (keys) => base.delete(keys),
+      invalidateTags: (tags, mode, now) => base.invalidateTags(tags, mode, now),
+    };
+    const cache = createCache({ store, clock: counted, cacheStatus: false });
+    const origin = fakeOrigin();
+    await cache.handle(makeRequest('/p'), policy, origin);
+    local.advance(1_000);
+    readings = 0;
+    seen.length = 0;
+    const answer = await cache.handle(makeRequest('/p'), policy, origin);
+    expect(bodyText(answer)).toBe('body 1');
+    expect(header(answer, 'age')).toBe('1');
+    expect(seen).toEqual([local.now()]);
+    expect(readings).toBe(1);
+  });
+
   it('falls back to get when peek throws, counting and logging the error', async () => {
     const { store, get } = spiedStore(() => {
       throw new Error('peek broke');

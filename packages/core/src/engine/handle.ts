@@ -61,8 +61,10 @@ export function createHandler(
         return unresolved(request, origin, error);
       }
       if (scope.bypass) return bypass(scope, origin);
-      const found = store.peek(scope.key, scope.route);
-      if (found !== undefined) return lookup(scope, found, origin, handleOptions, true);
+      // One clock reading serves the store's expiry check and the freshness decision of a hit.
+      const now = options.clock();
+      const found = store.peek(scope.key, scope.route, now);
+      if (found !== undefined) return lookup(scope, found, origin, handleOptions, now);
       return store.read(scope.key, scope.route, (entry) => lookup(scope, entry, origin, handleOptions));
     } catch (error) {
       return Promise.reject(error);
@@ -76,16 +78,20 @@ export function createHandler(
     return toAnswer(await runOriginDirect(context, request, origin));
   }
 
-  /** Decides from what the store found (`held`: by `peek`, the store's own object): fresh hit, stale answer, or a miss. */
+  /**
+   * Decides from what the store found: fresh hit, stale answer, or a miss. `peekedAt`: the entry
+   * came from `peek` (the store's own object, `held` by it) at that time; else the clock is read now.
+   */
   function lookup(
     scope: RequestScope,
     found: CacheEntry | undefined,
     origin: Origin,
     handleOptions: HandleOptions,
-    held = false,
+    peekedAt?: number,
   ): CacheAnswer | Promise<CacheAnswer> {
     const entry = found?.response && found.key === scope.canonical ? found : undefined;
-    const now = options.clock();
+    const held = peekedAt !== undefined;
+    const now = held ? peekedAt : options.clock();
     const freshness = entry ? getFreshness(entry, now) : 'expired';
     const isGet = scope.method === 'GET';
 

@@ -61,7 +61,7 @@ export function resolveRequestScope(
   memo: ScopeMemo = createScopeMemo(),
 ): RequestScope {
   const { namespace, logger } = options;
-  const host = String(request.host ?? '').toLowerCase();
+  const host = lowerCaseHost(request.host);
   const https = request.scheme === 'https';
   const parsed = parseUrl(request.url, policy, memo);
   const { path, query } = parsed;
@@ -150,6 +150,19 @@ export function resolveRequestScope(
     key,
     canonical,
   };
+}
+
+/** The last host lower-cased, and what it gave: a busy server's requests name the same host. */
+let lastHost: unknown = '';
+let lastLowerHost = '';
+
+/** `host` lower-cased, as keys hold it (RFC 9110 §4.2.3: the host is case-insensitive). */
+function lowerCaseHost(host: unknown): string {
+  if (host !== lastHost) {
+    lastLowerHost = String(host ?? '').toLowerCase();
+    lastHost = host;
+  }
+  return lastLowerHost;
 }
 
 /** The request info for the policy callbacks, built on first use. */
@@ -304,13 +317,12 @@ function findRequestBypass(request: CacheRequest, policy: Policy): Bypass | unde
   // Behaviour 4: Authorization bypasses shared entries; a private entry is per identity anyway.
   // A `from: 'response'` route follows RFC 9111 §3.5 instead: the response decides (public,
   // s-maxage or must-revalidate), like any shared cache.
-  if (
-    policy.scope === 'public' &&
-    policy.from !== 'response' &&
-    !policy.shareAuthenticated &&
-    // The record, when the adapter has one, holds what the getter reads (a property read).
-    readRequestHeader(request.headerRecord ?? request.headers, 'authorization') !== undefined
-  ) {
+  if (policy.scope !== 'public' || policy.from === 'response' || policy.shareAuthenticated) return undefined;
+  // The record, when the adapter has one, holds what the getter reads: one property read.
+  const record = request.headerRecord;
+  const authorization =
+    record !== undefined ? record.authorization : readRequestHeader(request.headers, 'authorization');
+  if (authorization !== undefined) {
     return { fwd: 'request', detail: 'authorization', policy: privatize(policy) };
   }
   return undefined;

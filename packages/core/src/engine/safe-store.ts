@@ -21,7 +21,7 @@ export interface SafeStore {
     then: (entry: CacheEntry | undefined) => U,
   ): Promise<Awaited<U>>;
   /** `store.peek` when the store has it: the entry at hand synchronously, else `undefined` (then call `get`). */
-  peek(key: string, route?: string): CacheEntry | undefined;
+  peek(key: string, route?: string, now?: number): CacheEntry | undefined;
   set(key: string, entry: CacheEntry, notBefore: number | undefined, route?: string): Promise<boolean>;
   /**
    * Takes the store's cross-instance lock: `'acquired'` (with its release), `'held'` by another
@@ -108,10 +108,10 @@ export function createSafeStore(
   const peek = store.peek?.bind(store);
   return {
     store,
-    peek: (key, route) => {
+    peek: (key, route, now) => {
       if (peek === undefined) return undefined;
       try {
-        return peek(key);
+        return peek(key, now);
       } catch (error) {
         report('peek', route, error, { key });
         return undefined;

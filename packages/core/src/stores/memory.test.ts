@@ -78,6 +78,26 @@ describe('memoryStore', () => {
     expect(await store.set('small', { ...big, key: 'small', value: 'tiny', storedAt: now })).toBe(true);
   });
 
+  it("peeks against the engine's time when given one, without reading its own clock", async () => {
+    const local = createFakeClock();
+    let readings = 0;
+    const store = memoryStore({
+      clock: () => {
+        readings++;
+        return local.now();
+      },
+    });
+    const stored = entry('a', 1, [], local.now());
+    await store.set('a', stored);
+    readings = 0;
+    expect(store.peek?.('a', stored.expiresAt - 1)).toBe(stored);
+    expect(readings).toBe(0);
+    // Expired at the given time, though not yet by the store's own clock: dropped.
+    expect(store.peek?.('a', stored.expiresAt)).toBeUndefined();
+    expect(readings).toBe(0);
+    expect(store.usage().entries).toBe(0);
+  });
+
   it('peeks a live entry synchronously, counting the hit; leaves misses and expired entries to get', async () => {
     const local = createFakeClock();
     const store = memoryStore({ clock: local.now });

@@ -115,11 +115,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return true;
   }
 
-  /** The live entry (counted as a hit), or `undefined` (an expired one is dropped); misses are counted by `get`. */
-  function read(key: string): CacheEntry | undefined {
+  /**
+   * The live entry at `now` (counted as a hit), or `undefined` (an expired one is dropped); misses
+   * are counted by `get`. `now`: the engine's reading of the cache's clock (`Store.peek`), else ours.
+   */
+  function read(key: string, now?: number): CacheEntry | undefined {
     const entry = entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt > clock()) {
+    if (entry.expiresAt > (now ?? clock())) {
       counters.hits++;
       return entry;
     }
@@ -165,7 +168,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     name: 'memory',
 
     async get(key: string): Promise<CacheEntry | undefined> {
-      const entry = read(key);
+      const entry = read(key, undefined);
       if (entry === undefined) counters.misses++;
       return entry;
     },

@@ -59,9 +59,13 @@ export interface Store {
   /**
    * Optional synchronous read for in-process stores: the entry when it is at hand right now
    * (counted as a hit), else `undefined`, and the engine then calls `get` (which counts the miss
-   * or reads a slower layer). Lets an L1 hit skip the promise chain of `get`.
+   * or reads a slower layer). Lets an L1 hit skip the promise chain of `get`. `now` is the
+   * engine's time for this request on the cache's clock (ms since epoch), the clock every
+   * `expiresAt` is set by: a store may check expiry against it instead of reading a clock again
+   * (on a VM's clock each reading costs ~60 ns, a tenth of what an L1 hit costs on top of Hono).
+   * `memoryStore` does; `tieredStore` does not (its L1 copies expire by its own clock).
    */
-  peek?(key: string): CacheEntry | undefined;
+  peek?(key: string, now?: number): CacheEntry | undefined;
   /** Stores the entry until `entry.expiresAt`. Resolves `false` when the race guard dropped it. */
   set(key: string, entry: CacheEntry, options?: StoreSetOptions): Promise<boolean>;
   /** Removes keys; resolves how many existed (where the store can count). */
