@@ -30,6 +30,8 @@ interface RefreshCapture {
 
 /** Requests created by a refresh, mapped to the callback that receives the handler's response. */
 const refreshes = new WeakMap<Request, (captured: RefreshCapture) => void>();
+/** How many of those are being dispatched: while none is, no request is looked up. */
+let dispatching = 0;
 
 /**
  * When `c` is a refresh's re-dispatched request, runs the rest of the chain and hands the
@@ -38,6 +40,7 @@ const refreshes = new WeakMap<Request, (captured: RefreshCapture) => void>();
  * The marker is a `WeakMap` entry, not a header, so no client can forge it.
  */
 export function runAsRefresh(c: Context, next: () => Promise<void>): Promise<void> | undefined {
+  if (dispatching === 0) return undefined;
   const capture = refreshes.get(c.req.raw);
   if (!capture) return undefined;
   const preset = readPresetHeaders(c);
@@ -67,7 +70,13 @@ export function createBackgroundOptions(app: RefreshApp): HandleOptions {
       refreshes.set(request, (seen) => {
         captured ??= seen;
       });
-      const returned = await app.fetch(request, c.env, executionCtx);
+      let returned: Response;
+      dispatching++;
+      try {
+        returned = await app.fetch(request, c.env, executionCtx);
+      } finally {
+        dispatching--;
+      }
       // Not captured: a middleware before ours answered; nothing of it can be told apart as preset.
       const { res, preset, answered, policy } = captured ?? {
         res: returned,

@@ -14,6 +14,13 @@ const ZERO_LENGTH = /^0+$/;
  *   `IncomingMessage.headers`: two property reads, no call per name).
  */
 export function hasRequestBody(headers: HeaderGetter | HeaderRecord): boolean {
+  // A record without either field (almost every GET): two property reads.
+  if (
+    typeof headers !== 'function' &&
+    headers['transfer-encoding'] === undefined &&
+    headers['content-length'] === undefined
+  )
+    return false;
   if (readRequestHeader(headers, 'transfer-encoding') !== undefined) return true;
   const length = readRequestHeader(headers, 'content-length');
   return length !== undefined && !ZERO_LENGTH.test(length.trim());
