@@ -23,12 +23,19 @@ export function createStatsRecorder(): StatsRecorder {
   const total = emptyStats();
   const routes = new Map<string, RouteStats>();
 
+  /** The last route counted and its counters: a busy route is counted many times in a row. */
+  let lastRoute: string | undefined;
+  let lastStats: RouteStats | undefined;
+
   function routeStats(route: string): RouteStats | undefined {
+    if (route === lastRoute) return lastStats;
     let stats = routes.get(route);
     if (!stats && routes.size < MAX_ROUTES) {
       stats = emptyStats();
       routes.set(route, stats);
     }
+    lastRoute = route;
+    lastStats = stats;
     return stats;
   }
 
