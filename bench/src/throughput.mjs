@@ -147,10 +147,21 @@ export async function runThroughput(config, log) {
       `server on core ${config.serverCore}, wrk on core ${config.loadCore}` +
       (redis ? `, redis ${redis.url}${redis.external ? ' (REDIS_URL)' : ` on core ${config.loadCore}`}` : ''),
   );
+  // Run order: the table's, but the uncached origin subjects last in each round. Measured right
+  // after them (a 2 ms timer origin leaves the server core ~45% idle), the next subjects ran slower
+  // for a while: in the two full runs of 2026-12-04, `hono-l1-hit`, which followed
+  // `hono-304` and `hono-origin-timer`, read 0.78-0.96x the req/s of `hono-l1-hit-metrics` (the
+  // same hit doing more work, measured next) in 5 of 6 rounds, while its ceiling ran before the
+  // origins. Last in the round, they precede only the next round's first subject, the node
+  // platform route.
+  const runOrder = [
+    ...states.filter((s) => s.meta.role !== 'origin'),
+    ...states.filter((s) => s.meta.role === 'origin'),
+  ];
   try {
     for (let round = 1; round <= config.rounds; round++) {
       log(`round ${round}/${config.rounds}`);
-      for (const s of states) {
+      for (const s of runOrder) {
         if (s.unavailable) continue;
         const result = await runOnce(s, round, config, redis?.url);
         if ('unavailable' in result) {
