@@ -17,6 +17,22 @@ const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') :
 const ratio = (n) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const ms = (n) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
+/**
+ * How a target was judged, after its value: `paired, 6 pairs 0.95–0.99; rounds 0.92` when on the
+ * paired measurement, `''` when on the rounds' median.
+ */
+export function judgedHow(t, field = 'value') {
+  if (!t.judgedOnPairs) return '';
+  const p = t.paired;
+  const spread = field === 'value' ? ` ${ratio(p.range.min)}–${ratio(p.range.max)}` : '';
+  return `paired, ${p.count} pairs${spread}; rounds ${ratio(t.value)}`;
+}
+
+function judgedText(t, field) {
+  const how = judgedHow(t, field);
+  return how ? `${ratio(t.judged)} ${how}` : ratio(t.judged);
+}
+
 function verdict(row) {
   const parts = [];
   if (row.target) {
@@ -24,9 +40,9 @@ function verdict(row) {
     if (t.met === undefined)
       parts.push(`target ≥ ${t.ratio}× ${t.of ?? 'baseline'}: no figure${t.reason ? ` (${t.reason})` : ''}`);
     else {
-      const miss = t.met ? '' : `, missed by ${((t.ratio - t.value) * 100).toFixed(1)} points`;
+      const miss = t.met ? '' : `, missed by ${((t.ratio - t.judged) * 100).toFixed(1)} points`;
       parts.push(
-        `${t.met ? 'MET' : 'MISSED'} ≥ ${t.ratio}× ${t.of === row.baselineId ? 'baseline' : t.of} (${ratio(t.value)}${miss})`,
+        `${t.met ? 'MET' : 'MISSED'} ≥ ${t.ratio}× ${t.of === row.baselineId ? 'baseline' : t.of} (${judgedText(t)}${miss})`,
       );
     }
   }
@@ -35,7 +51,7 @@ function verdict(row) {
     parts.push(
       t.met === undefined
         ? `p99 ≤ ${t.ratio}× ${t.of}'s: no figure`
-        : `p99 ${t.met ? 'MET' : 'MISSED'} ≤ ${t.ratio}× ${t.of}'s (${ratio(t.value)})`,
+        : `p99 ${t.met ? 'MET' : 'MISSED'} ≤ ${t.ratio}× ${t.of}'s (${judgedText(t, 'p99Value')})`,
     );
   }
   for (const p of row.peers ?? []) {

@@ -1,6 +1,7 @@
 /**
  * Turns per-round figures into the summary the tables print: medians, ranges, per-round ratios
- * to the framework's baseline, target checks and comparisons with the peers.
+ * to the framework's baseline, target checks (on the paired measurement when the run has one)
+ * and comparisons with the peers.
  */
 import { median, range, roundRatios } from './stats.mjs';
 
@@ -37,6 +38,32 @@ function prebuiltCeilingOf(subject, members) {
       !m.meta.needsRedis &&
       Boolean(m.meta.conditional) === Boolean(meta.conditional),
   );
+}
+
+/** Fewest valid pairs a verdict is judged on; with fewer, the rounds' figure judges it. */
+export const MIN_PAIRS = 3;
+
+/**
+ * A subject against another from the paired measurement (`paired.mjs`), pair by pair: median
+ * and range of the req/s ratios, median of the CPU-efficiency and p99 ratios. `undefined` when
+ * the run has no such pair or it is invalid.
+ */
+function pairedFigure(results, subjectId, ofId) {
+  const entry = results.paired?.find((p) => p.subject === subjectId && p.of === ofId);
+  if (!entry || entry.problems.length > 0) return undefined;
+  const valid = entry.pairs.filter((p) => p.ours.valid && p.theirs.valid);
+  const of = (side, field) => valid.map((p) => p[side][field]);
+  const efficiency = (side) => of(side, 'cpuUsPerRequest').map((us) => 1e6 / us);
+  const ratios = roundRatios(of('ours', 'rps'), of('theirs', 'rps'));
+  return {
+    count: valid.length,
+    ratios,
+    value: median(ratios),
+    range: range(ratios),
+    cpuValue: median(roundRatios(efficiency('ours'), efficiency('theirs'))),
+    p99Value: median(roundRatios(of('ours', 'p99'), of('theirs', 'p99'))),
+    invalid: entry.pairs.length - valid.length,
+  };
 }
 
 /**
@@ -98,12 +125,19 @@ export function summarize(results, rounds) {
         const cpuValue = median(
           roundRatios(efficiencyPerRound(s, rounds), efficiencyPerRound(ofSubject, rounds)),
         );
+        // Judged on the paired measurement when it has enough valid pairs, else on the rounds.
+        const paired = pairedFigure(results, s.id, of);
+        const onPairs = paired !== undefined && paired.count >= MIN_PAIRS;
+        const judged = onPairs ? paired.value : value;
         row.target = {
           cpuValue,
           ratio: s.meta.target.ratio,
           of,
           value,
-          met: Number.isFinite(value) ? value >= s.meta.target.ratio : undefined,
+          paired,
+          judgedOnPairs: onPairs,
+          judged,
+          met: Number.isFinite(judged) ? judged >= s.meta.target.ratio : undefined,
           reason: !ofSubject
             ? `${of ?? 'the baseline'} not in this run`
             : ofSubject.unavailable
@@ -115,7 +149,18 @@ export function summarize(results, rounds) {
         // Tail latency against another subject's, round by round: ours / theirs (lower is better).
         const { ratio: limit, of } = s.meta.p99Target;
         const value = median(roundRatios(perRound(s, rounds, 'p99'), perRound(byId.get(of), rounds, 'p99')));
-        row.p99Target = { ratio: limit, of, value, met: Number.isFinite(value) ? value <= limit : undefined };
+        const paired = pairedFigure(results, s.id, of);
+        const onPairs = paired !== undefined && paired.count >= MIN_PAIRS;
+        const judged = onPairs ? paired.p99Value : value;
+        row.p99Target = {
+          ratio: limit,
+          of,
+          value,
+          paired,
+          judgedOnPairs: onPairs,
+          judged,
+          met: Number.isFinite(judged) ? judged <= limit : undefined,
+        };
       }
       if (s.meta.peers && s.meta.framework === framework) {
         row.peers = s.meta.peers.map((peerId) => {

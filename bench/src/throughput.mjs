@@ -2,120 +2,20 @@
  * The throughput benchmark: every subject in its own process pinned to the server core, loaded
  * with wrk from the load core, in interleaved rounds (A B C, A B C, ...). Each run is checked
  * (status, body, headers on every response of a burst, wrk's bytes per response, the handler-run
- * counter) before its figure counts; a run that fails a check is reported and left out.
+ * counter) before its figure counts; a run that fails a check is reported and left out. Then
+ * every target is measured once more in pairs (`paired.mjs`), which is what its verdict is judged on.
  */
 
-import { checkBurst, checkResponse } from './check.mjs';
-import { foreignShare, readCpuTimes, readProcessCpuNs, readProcessTicks } from './cpu.mjs';
-import { rawRequest } from './raw-http.mjs';
-import { freePort, startRedis } from './redis.mjs';
-import { startSubject } from './subject-process.mjs';
+import { runPairs } from './paired.mjs';
+import { startRedis } from './redis.mjs';
+import { runOnce } from './subject-run.mjs';
 import { discoverSubjects } from './subjects.mjs';
-import { runWrk } from './wrk.mjs';
 
 /**
  * @typedef {{ rounds: number, warmup: number, duration: number, connections: number, serverCore: number,
- *   loadCore: number, checkSeconds: number, only?: string[], nodeArgs?: string[] }} ThroughputConfig
+ *   loadCore: number, checkSeconds: number, pairs: number, pairWarmup: number, pairDuration: number,
+ *   only?: string[], nodeArgs?: string[] }} ThroughputConfig
  */
-
-/** Runs one subject once (one round): start, prime, check, warm up, measure, check again, stop. */
-async function runOnce(subject, round, config, redisUrl) {
-  const port = await freePort();
-  const proc = await startSubject({
-    file: subject.file,
-    port,
-    core: config.serverCore,
-    redisUrl,
-    nodeArgs: config.nodeArgs,
-  });
-  if ('unavailable' in proc) return { unavailable: proc.unavailable };
-  const { meta } = subject;
-  const problems = [];
-  const fail = () => ({ round, valid: false, problems });
-  try {
-    const headers = { ...(meta.headers ?? {}) };
-    if (meta.conditional) {
-      const first = await rawRequest(port, meta.path, headers);
-      if (first.status !== 200 || !first.headers.etag) {
-        problems.push(`priming GET answered ${first.status}${first.headers.etag ? '' : ' without an ETag'}`);
-        return fail();
-      }
-      headers['If-None-Match'] = first.headers.etag;
-    } else if (meta.cached || meta.prime) {
-      await rawRequest(port, meta.path, headers);
-    }
-    const callsPrimed = await proc.handlerCalls();
-    const probe = await rawRequest(port, meta.path, headers);
-    const probeProblems = checkResponse(meta, { ...probe, body: probe.body.toString('utf8') });
-    problems.push(...probeProblems.map((p) => `before load: ${p}`));
-    if (problems.length === 0) {
-      const burst = await checkBurst(meta, { port, headers, seconds: config.checkSeconds });
-      problems.push(...burst.problems.map((p) => `check burst (${burst.responses} responses): ${p}`));
-    }
-    const callsChecked = await proc.handlerCalls();
-    if (meta.cached && callsChecked !== callsPrimed) {
-      problems.push(`handler ran ${callsChecked - callsPrimed}× on requests that should have been hits`);
-    }
-    if (problems.length > 0) return fail();
-
-    const url = `http://127.0.0.1:${port}${meta.path}`;
-    const load = { url, connections: config.connections, headers, core: config.loadCore };
-    await runWrk({ ...load, seconds: config.warmup });
-    const callsBefore = await proc.handlerCalls();
-    const cpuBefore = readCpuTimes();
-    const ticksBefore = readProcessTicks(proc.cpuPid);
-    const nsBefore = readProcessCpuNs(proc.cpuPid);
-    const wrk = await runWrk({ ...load, seconds: config.duration });
-    const nsAfter = readProcessCpuNs(proc.cpuPid);
-    const ticksAfter = readProcessTicks(proc.cpuPid);
-    const cpuAfter = readCpuTimes();
-    const callsAfter = await proc.handlerCalls();
-
-    if (wrk.requests === 0) problems.push('wrk completed no request');
-    if (wrk.socketErrors > 0) problems.push(`wrk ${wrk.socketErrorDetail}`);
-    if (wrk.non2xx3xx > 0) problems.push(`${wrk.non2xx3xx} responses with a status ≥ 400`);
-    const perResponse = wrk.bytesRead / Math.max(1, wrk.requests);
-    if (Math.abs(perResponse - probe.wireBytes) / probe.wireBytes > 0.03) {
-      problems.push(
-        `wrk read ${perResponse.toFixed(0)} bytes per response; the checked response is ${probe.wireBytes}`,
-      );
-    }
-    const ran = callsAfter - callsBefore;
-    if (meta.cached && ran !== 0)
-      problems.push(`handler ran ${ran}× during the load (expected 0: every request a hit)`);
-    if (meta.handlerRunsEveryRequest && ran < wrk.requests) {
-      problems.push(`handler ran ${ran}× for ${wrk.requests} requests (expected once per request)`);
-    }
-    const after = await rawRequest(port, meta.path, headers);
-    problems.push(
-      ...checkResponse(meta, { ...after, body: after.body.toString('utf8') }).map((p) => `after load: ${p}`),
-    );
-    const noise = foreignShare(cpuBefore, cpuAfter, String(config.serverCore), ticksBefore, ticksAfter);
-    const loadNoise = foreignShare(cpuBefore, cpuAfter, String(config.loadCore), 0, 0);
-    return {
-      round,
-      valid: problems.length === 0,
-      problems,
-      rps: wrk.rps,
-      requests: wrk.requests,
-      p50: wrk.p50,
-      p99: wrk.p99,
-      wireBytes: probe.wireBytes,
-      handlerRuns: ran,
-      cpuUsPerRequest: (nsAfter - nsBefore) / 1000 / Math.max(1, wrk.requests),
-      serverCpu: noise.server,
-      foreignCpu: noise.foreign,
-      loadCoreBusy: loadNoise.foreign,
-    };
-  } catch (error) {
-    problems.push(`run failed: ${String(error.message ?? error).split('\n')[0]}`);
-    const tail = proc.output().trim().split('\n').slice(-2).join(' | ');
-    if (tail) problems.push(`subject output: ${tail}`);
-    return fail();
-  } finally {
-    await proc.stop();
-  }
-}
 
 /**
  * @param {ThroughputConfig} config
@@ -158,6 +58,7 @@ export async function runThroughput(config, log) {
     ...states.filter((s) => s.meta.role !== 'origin'),
     ...states.filter((s) => s.meta.role === 'origin'),
   ];
+  let paired = [];
   try {
     for (let round = 1; round <= config.rounds; round++) {
       log(`round ${round}/${config.rounds}`);
@@ -183,8 +84,9 @@ export async function runThroughput(config, log) {
         }
       }
     }
+    paired = await runPairs(states, config, redis?.url, log);
   } finally {
     await redis?.stop();
   }
-  return { subjects: states.map(({ file, ...rest }) => rest) };
+  return { subjects: states.map(({ file, ...rest }) => rest), paired };
 }
