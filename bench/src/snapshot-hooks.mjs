@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const SNAPSHOT_DIR = fileURLToPath(new URL('../node_modules/.routecache-snapshot/', import.meta.url));
+/** The snapshot, or another one given by `ROUTECACHE_BENCH_SNAPSHOT` (an absolute directory: `ab.mjs`'s base). */
+const SNAPSHOT_DIR = process.env.ROUTECACHE_BENCH_SNAPSHOT
+  ? join(process.env.ROUTECACHE_BENCH_SNAPSHOT, '/')
+  : fileURLToPath(new URL('../node_modules/.routecache-snapshot/', import.meta.url));
 const PACKAGES_DIR = fileURLToPath(new URL('../../packages/', import.meta.url));
 
 export function resolve(specifier, context, nextResolve) {

@@ -13,7 +13,7 @@ import { startSubject } from './subject-process.mjs';
 import { runWrk } from './wrk.mjs';
 
 /**
- * @typedef {{ subject: { id: string, file: string, meta: object }, proc: object, port: number,
+ * @typedef {{ subject: { id: string, file: string, meta: object, env?: Record<string,string> }, proc: object, port: number,
  *   headers: Record<string,string>, probe?: object, problems: string[] }} OpenRun
  */
 
@@ -30,6 +30,7 @@ export async function openRun(subject, config, redisUrl) {
     core: config.serverCore,
     redisUrl,
     nodeArgs: config.nodeArgs,
+    env: subject.env,
   });
   if ('unavailable' in proc) return { unavailable: proc.unavailable };
   const { meta } = subject;

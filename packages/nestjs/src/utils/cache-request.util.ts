@@ -26,7 +26,8 @@ export function readCacheRequest(req: PlatformRequest, route?: string): CacheReq
     headers: get,
     headerRecord: headers,
     params: req.params ?? {},
-    hasBody: hasRequestBody(get),
+    // RFC 9112 §6.3: the framing fields of the incoming message, read off its own record.
+    hasBody: hasRequestBody(headers),
     routeLabel: route,
   };
   if (req.originalUrl !== undefined && req.originalUrl !== url) request.requestedUrl = req.originalUrl;
