@@ -5,7 +5,7 @@
  *   pnpm bench                      throughput of every subject, 3 rounds; writes docs/benchmarks.md
  *   pnpm bench --quick              1 s warm-up + 2 s × 2 rounds, for development (docs untouched)
  *   pnpm bench --only express,hono  subjects whose name contains one of these
- *   pnpm bench --pairs 8            paired measurements per target (default 6, --quick 3; 0: none)
+ *   pnpm bench --pairs 8            counted pairs per target (default 6, --quick 3; 0: none)
  *   pnpm bench --scenario stampede  a scenario (stampede, invalidation, memory, keysize, cdn-purge, consistency, all)
  *   pnpm bench --profile express-l1-hit   CPU profile of one subject under load
  *   pnpm bench --docs               regenerate docs/benchmarks.md from the saved results only
@@ -68,7 +68,7 @@ const config = {
   connections: Number(values.connections ?? 50),
   pairs: Number(values.pairs ?? (quick ? 3 : 6)),
   pairWarmup: 1,
-  pairDuration: Number(values['pair-duration'] ?? (quick ? 2 : 3)),
+  pairDuration: Number(values['pair-duration'] ?? (quick ? 1 : 2)),
   checkSeconds: quick ? 0.3 : 0.5,
   serverCore: Number(values['server-core']),
   loadCore: Number(values['load-core']),

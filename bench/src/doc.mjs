@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STEADY_TOLERANCE } from './paired.mjs';
 import { formatMarkdown, judgedHow, renderChart } from './report.mjs';
 import { median } from './stats.mjs';
 import { MIN_PAIRS, summarize } from './summary.mjs';
@@ -68,23 +69,40 @@ function pairedLines(throughput) {
   const fixed = (n, digits = 3) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
   const rows = entries.map((e) => {
     const pairs = e.pairs.map((p) =>
-      p.ours.valid && p.theirs.valid ? fixed(p.ours.rps / p.theirs.rps) : 'invalid',
+      !p.ours.valid || !p.theirs.valid
+        ? 'invalid'
+        : `${fixed(p.ours.rps / p.theirs.rps)}${p.steady === false ? ' (unsteady)' : ''}`,
     );
     const cpu = e.pairs
-      .filter((p) => p.ours.valid && p.theirs.valid)
+      .filter((p) => p.ours.valid && p.theirs.valid && p.steady !== false)
       .map((p) => p.theirs.cpuUsPerRequest / p.ours.cpuUsPerRequest);
     const noise = e.pairs.flatMap((p) => [p.ours.foreignCpu, p.theirs.foreignCpu]).filter(Number.isFinite);
     return `| ${e.subject} | ${e.of} | ${e.problems.length ? `invalid: ${e.problems.join('; ').replace(/\|/g, '\\|')}` : pairs.join(' ')} | ${fixed(median(cpu))} | ${fixed(Math.max(0, ...noise) * 100, 0)}% |`;
   });
-  return [
-    '## Paired measurement',
-    '',
-    `Every target once more, after the rounds: the subject and the one its target is a ratio of are open at once`,
+  // Runs before the reference was measured on both sides of ours alternated the order instead.
+  const bracketed = entries.some((e) => e.pairs.some((p) => p.reference));
+  const bracketedText = [
+    'Every target once more, after the rounds: the subject and the one its target is a ratio of (the reference)',
+    `are open at once (two processes on core ${config.serverCore}, one idle while the other is loaded) and measured in turn,`,
+    `the reference before and after ours (${config.pairWarmup ?? 1} s warm-up + ${config.pairDuration} s measured each run); a pair's ratio is ours`,
+    'against the mean of the two reference readings, and a pair whose two readings differ by more than',
+    `${STEADY_TOLERANCE * 100}% (the host's speed moved under it) is marked unsteady, not counted, and measured again`,
+    `(up to ${config.pairs} counted pairs, at most ${config.pairs + 4} tries). In the rounds the two are measured minutes`,
+    'apart and a slow minute of the host falls on one of them; here they are seconds apart. A target is judged on',
+    `the median of its counted pairs when there are at least ${MIN_PAIRS}, else on the rounds' median; the Targets list gives both.`,
+  ];
+  const alternatingText = [
+    'Every target once more, after the rounds: the subject and the one its target is a ratio of are open at once',
     `(two processes on core ${config.serverCore}, one idle while the other is loaded) and measured in turn,`,
     `${config.pairs} pairs of ${config.pairWarmup} s warm-up + ${config.pairDuration} s measured each, in alternating order (A B, B A, …).`,
     'In the rounds the two are measured minutes apart and a slow minute of the host falls on one of them;',
     `here they are seconds apart. A target is judged on the median of its pairs when at least ${MIN_PAIRS} are valid,`,
     "else on the rounds' median; the Targets list gives both.",
+  ];
+  return [
+    '## Paired measurement',
+    '',
+    ...(bracketed ? bracketedText : alternatingText),
     '',
     '| subject | ÷ | req/s ratio per pair, in run order | CPU ratio (median) | most of the server core other processes took |',
     '|---|---|---|---:|---:|',

@@ -51,7 +51,8 @@ export const MIN_PAIRS = 3;
 function pairedFigure(results, subjectId, ofId) {
   const entry = results.paired?.find((p) => p.subject === subjectId && p.of === ofId);
   if (!entry || entry.problems.length > 0) return undefined;
-  const valid = entry.pairs.filter((p) => p.ours.valid && p.theirs.valid);
+  // `steady === false`: the reference's two readings disagreed (the host's speed moved), not counted.
+  const valid = entry.pairs.filter((p) => p.ours.valid && p.theirs.valid && p.steady !== false);
   const of = (side, field) => valid.map((p) => p[side][field]);
   const efficiency = (side) => of(side, 'cpuUsPerRequest').map((us) => 1e6 / us);
   const ratios = roundRatios(of('ours', 'rps'), of('theirs', 'rps'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairsToMeasure } from './paired.mjs';
+import { bracketReference, pairsToMeasure } from './paired.mjs';
 import { summarize } from './summary.mjs';
 
 const figures = (rps: number, cpuUsPerRequest: number, p99 = 1) => ({
@@ -130,5 +130,43 @@ describe('pairsToMeasure', () => {
       'x-hit/x-const',
       'x-l2/x-get',
     ]);
+  });
+});
+
+describe('bracketReference', () => {
+  const reading = (rps: number, valid = true) => ({ ...figures(rps, 1e6 / rps, 2), valid, foreignCpu: 0 });
+
+  it('averages the two readings around ours and calls them steady within 5%', () => {
+    const { theirs, steady } = bracketReference(reading(1000), reading(1040));
+    expect(theirs.rps).toBe(1020);
+    expect(theirs.p99).toBe(2);
+    expect(theirs.valid).toBe(true);
+    expect(steady).toBe(true);
+  });
+
+  it('calls a pair unsteady when the host moved under it', () => {
+    expect(bracketReference(reading(1000), reading(1100)).steady).toBe(false);
+  });
+
+  it('is invalid when either reading is', () => {
+    const { theirs, steady } = bracketReference(reading(1000), reading(1000, false));
+    expect(theirs.valid).toBe(false);
+    expect(steady).toBe(false);
+  });
+});
+
+describe('summarize: unsteady pairs', () => {
+  it('leaves out the pairs whose reference readings disagreed', () => {
+    const results = run([
+      [990, 1000],
+      [800, 1000],
+      [980, 1000],
+      [970, 1000],
+    ]);
+    (results.paired[0].pairs[1] as { steady?: boolean }).steady = false;
+    const t = target(results);
+    expect(t.paired.count).toBe(3);
+    expect(t.judged).toBeCloseTo(0.98);
+    expect(t.met).toBe(true);
   });
 });
