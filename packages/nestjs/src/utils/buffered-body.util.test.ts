@@ -63,12 +63,12 @@ describe('BufferedBody', () => {
   // `constructor` that stringifies the class (~135 ns and a string per hit).
   it("is no plain object to Nest's router without reading its class's source", () => {
     const body = new BufferedBody(ASCII);
-    const toString = vi.spyOn(Function.prototype, 'toString');
+    const sourceText = vi.spyOn(Function.prototype, 'toString');
     try {
       expect(isPlainObject(body)).toBe(false);
-      expect(toString).not.toHaveBeenCalled();
+      expect(sourceText).not.toHaveBeenCalled();
     } finally {
-      toString.mockRestore();
+      sourceText.mockRestore();
     }
     expect(body).toBeInstanceOf(StreamableFile);
     expect(body).toBeInstanceOf(BufferedBody);
