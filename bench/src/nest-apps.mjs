@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { of } from 'rxjs';
 import { connectRedis, importPackage } from './serve.mjs';
-import { BODY, HIT_HEADERS, originCpu, originTimer } from './workload.mjs';
+import { BODY, HIT_HEADERS, NOT_MODIFIED_HEADERS, originCpu, originTimer } from './workload.mjs';
 
 /** Applies class and method decorators the way TypeScript's emitted `__decorate` does. */
 function decorate(target, classDecorators, methods = {}) {
@@ -58,6 +58,7 @@ async function buildModule(variant, redisUrl) {
       return { module: module([], [originController(async () => originCpu())]) };
     case 'l1-hit':
     case 'early-hit':
+    case 'early-304':
     case '304':
     case 'l2-hit': {
       const { RouteCacheModule, CachePolicy } = await importPackage('@routecache/nestjs');
@@ -69,19 +70,29 @@ async function buildModule(variant, redisUrl) {
         options = { store: redisStore({ client, prefix: `routecache-bench:nest-l2:${process.pid}:` }) };
       }
       const controller = originController(originTimer, [CachePolicy({ maxAge: 3600 })]);
-      if (variant === 'early-hit') options = { earlyHits: true };
+      if (variant === 'early-hit' || variant === 'early-304') options = { earlyHits: true };
       return { module: module([RouteCacheModule.forRoot(options)], [controller]), client };
     }
-    case 'floor-interceptor': {
+    case 'floor-interceptor':
+    case 'floor-304-interceptor': {
       // The fastest any interceptor cache can answer a hit: headers set, the prebuilt body emitted.
+      // The 304 variant answers every request with an `If-None-Match` (no comparison) with the
+      // headers of our 304, status 304 and no body, as our interceptor hands it to Nest; the
+      // priming GET (no validator) gets the prebuilt hit, so the runner learns the ETag.
+      const answers304 = variant === 'floor-304-interceptor';
       class PrebuiltHitInterceptor {
         intercept(context) {
+          const req = context.getArgByIndex(0);
           const res = context.getArgByIndex(1);
-          for (const [name, value] of Object.entries(HIT_HEADERS)) {
+          const revalidation = answers304 && req.headers['if-none-match'] !== undefined;
+          for (const [name, value] of Object.entries(revalidation ? NOT_MODIFIED_HEADERS : HIT_HEADERS)) {
             if (typeof res.setHeader === 'function') res.setHeader(name, value);
             else res.header(name, value);
           }
-          return of(BODY);
+          if (!revalidation) return of(BODY);
+          if (typeof res.code === 'function') res.code(304);
+          else res.statusCode = 304;
+          return of(undefined);
         }
       }
       const controller = originController(originTimer, [UseInterceptors(new PrebuiltHitInterceptor())]);
@@ -99,8 +110,8 @@ async function buildModule(variant, redisUrl) {
 }
 
 /**
- * Starts one Nest variant on one platform. On the Express platform, `const` and
- * `floor-interceptor` turn Express's own ETag off (ceilings, as for plain Express); every other
+ * Starts one Nest variant on one platform. On the Express platform, `const` and the
+ * `floor-*` ceilings turn Express's own ETag off (ceilings, as for plain Express); every other
  * variant keeps Nest's defaults.
  */
 export async function startNestSubject({ platform, variant, port, redisUrl }) {
@@ -111,7 +122,7 @@ export async function startNestSubject({ platform, variant, port, redisUrl }) {
     adapter = new FastifyAdapter();
   } else {
     adapter = new ExpressAdapter();
-    if (variant === 'const' || variant === 'floor-interceptor') adapter.getInstance().set('etag', false);
+    if (variant === 'const' || variant.startsWith('floor-')) adapter.getInstance().set('etag', false);
   }
   const app = await NestFactory.create(root, adapter, { logger: false, abortOnError: false });
   await app.listen(port, '127.0.0.1');
